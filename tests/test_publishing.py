@@ -1,0 +1,53 @@
+from datetime import timedelta
+
+import pytest
+
+from django.utils import timezone
+
+from articles.models import Article
+
+from .factories import ArticleFactory
+
+
+@pytest.mark.django_db
+def test_published_selects_only_past_published_articles():
+    """published() keeps published rows dated now or earlier, and nothing else."""
+    visible = ArticleFactory()
+    ArticleFactory(draft=True)
+    ArticleFactory(in_review=True)
+    ArticleFactory(scheduled=True)
+    ArticleFactory(status=Article.Status.RETURNED, published_at=None)
+
+    assert list(Article.objects.published()) == [visible]
+
+
+@pytest.mark.django_db
+def test_scheduled_article_becomes_published_at_its_time(time_machine):
+    """An article dated later appears by itself once its time has come."""
+    article = ArticleFactory(published_at=timezone.now() + timedelta(minutes=2))
+    assert not article.is_published()
+    assert article.is_scheduled()
+
+    time_machine.move_to(timezone.now() + timedelta(minutes=3))
+
+    assert article.is_published()
+    assert list(Article.objects.published()) == [article]
+
+
+@pytest.mark.django_db
+def test_slug_stays_when_title_changes():
+    """A published article keeps its address when its title is edited."""
+    article = ArticleFactory(title="Prima versione")
+    article.title = "Seconda versione"
+    article.save()
+
+    article.refresh_from_db()
+    assert article.slug == "prima-versione"
+
+
+@pytest.mark.django_db
+def test_slugs_are_unique():
+    first = ArticleFactory(title="Stesso titolo")
+    second = ArticleFactory(title="Stesso titolo")
+
+    assert first.slug != second.slug
