@@ -1,0 +1,245 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from articles.models import Article
+
+
+class CommentQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=Comment.Status.PENDING)
+
+    def approved(self):
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def spam(self):
+        return self.filter(status=Comment.Status.SPAM)
+
+    def trash(self):
+        return self.filter(status=Comment.Status.TRASH)
+
+    def check_due(self, now=None):
+        """Pending comments whose spam check has not succeeded and is due again."""
+        return self.filter(
+            status=Comment.Status.PENDING,
+            check_state=Comment.CheckState.UNCHECKED,
+            next_check_at__lte=now or timezone.now(),
+        )
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        SPAM = "spam", _("Spam")
+        TRASH = "trash", _("Trash")
+
+    class CheckState(models.TextChoices):
+        UNCHECKED = "unchecked", _("Not checked yet")
+        CHECKED = "checked", _("Checked")
+        GAVE_UP = "gave_up", _("Check abandoned")
+        OFF = "off", _("Spam checking off")
+
+    class Verdict(models.TextChoices):
+        NONE = "", _("None")
+        HAM = "ham", _("Not spam")
+        SPAM = "spam", _("Spam")
+        DISCARD = "discard", _("Blatant spam")
+
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="comments",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("in reply to"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="replies",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+    )
+    author_name = models.CharField(_("name"), max_length=100)
+    author_email = models.EmailField(_("email"), max_length=254)
+    author_url = models.URLField(_("website"), max_length=300, blank=True)
+    body = models.TextField(_("comment"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=Status,
+        default=Status.PENDING,
+        db_index=True,
+    )
+    held_reason = models.CharField(_("why held"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
+    status_changed_at = models.DateTimeField(
+        _("status changed"), default=timezone.now
+    )
+    language = models.CharField(_("language"), max_length=10, blank=True)
+
+    # What the reader's browser sent: used for the spam check, purged after the
+    # retention period.
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.TextField(_("user agent"), blank=True)
+    referrer = models.TextField(_("referrer"), blank=True)
+
+    # The spam check. The row, not the task queue, is the source of truth.
+    check_state = models.CharField(
+        _("spam check"),
+        max_length=10,
+        choices=CheckState,
+        default=CheckState.UNCHECKED,
+    )
+    verdict = models.CharField(
+        _("Akismet verdict"), max_length=10, choices=Verdict, blank=True, default=""
+    )
+    check_attempts = models.PositiveSmallIntegerField(_("check attempts"), default=0)
+    next_check_at = models.DateTimeField(_("next check"), null=True, blank=True)
+    last_check_error = models.CharField(_("last check error"), max_length=300, blank=True)
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    akismet_data = models.JSONField(
+        _("data sent to Akismet"), default=dict, blank=True, editable=False
+    )
+    delete_after = models.DateTimeField(
+        _("delete after"),
+        null=True,
+        blank=True,
+        help_text=_("Blatant spam is deleted early, at this time."),
+    )
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["article", "status", "created_at"]),
+            models.Index(fields=["status", "-created_at"]),
+            models.Index(fields=["check_state", "next_check_at"]),
+            models.Index(fields=["author_email", "-created_at"]),
+            models.Index(fields=["ip_address", "-created_at"]),
+        ]
+        permissions = [("moderate_comment", _("Can moderate comments"))]
+
+    def __str__(self):
+        return _("%(author)s on %(article)s") % {
+            "author": self.author_name,
+            "article": self.article_id,
+        }
+
+    def get_absolute_url(self):
+        return "%s#comment-%s" % (self.article.get_absolute_url(), self.pk)
+
+    def is_public(self):
+        """Return True if readers may see the comment."""
+        return self.status == self.Status.APPROVED
+
+
+class CommentEvent(models.Model):
+    """One change of a comment's status: who or what made it, and why."""
+
+    comment = models.ForeignKey(
+        Comment,
+        verbose_name=_("comment"),
+        on_delete=models.CASCADE,
+        related_name="events",
+    )
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    from_status = models.CharField(
+        _("from"), max_length=10, choices=Comment.Status, blank=True
+    )
+    to_status = models.CharField(
+        _("to"), max_length=10, choices=Comment.Status, blank=True
+    )
+    message = models.CharField(_("what happened"), max_length=300)
+
+    class Meta:
+        verbose_name = _("comment event")
+        verbose_name_plural = _("comment events")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.message
+
+
+class ModerationSettings(models.Model):
+    """The moderation rules, one row, edited by administrators in admin."""
+
+    link_limit = models.PositiveSmallIntegerField(
+        _("hold comments with this many links"),
+        default=2,
+        help_text=_("A comment with this many links or more waits for a moderator."),
+    )
+    moderation_words = models.TextField(
+        _("moderation list"),
+        blank=True,
+        help_text=_(
+            "One word or phrase per line. A comment whose name, email, website, IP "
+            "address or text contains one waits for a moderator."
+        ),
+    )
+    disallowed_words = models.TextField(
+        _("disallowed list"),
+        blank=True,
+        help_text=_(
+            "One word or phrase per line. A comment that contains one goes straight "
+            "to the trash."
+        ),
+    )
+    require_prior_approval = models.BooleanField(
+        _("hold unless the author has an approved comment"), default=False
+    )
+    hold_all = models.BooleanField(
+        _("hold every comment for manual approval"), default=False
+    )
+    close_after_days = models.PositiveIntegerField(
+        _("close comments after days"),
+        default=0,
+        help_text=_(
+            "Comments close this many days after an article is published. "
+            "0 keeps them open."
+        ),
+    )
+    thread_depth = models.PositiveSmallIntegerField(
+        _("reply depth"),
+        default=3,
+        help_text=_("How deep replies may nest."),
+    )
+    notify_moderators = models.BooleanField(
+        _("email moderators when a comment is held"), default=True
+    )
+    notify_article_author = models.BooleanField(
+        _("email the article's author when a comment is published"), default=False
+    )
+
+    class Meta:
+        verbose_name = _("moderation settings")
+        verbose_name_plural = _("moderation settings")
+
+    def __str__(self):
+        return str(_("Moderation settings"))
+
+    @classmethod
+    def load(cls):
+        """Return the single settings row, creating it with defaults if missing."""
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
