@@ -220,3 +220,6 @@ AKISMET_IS_TEST = env.bool("AKISMET_IS_TEST", DEBUG)
 
 COMMENTS_FLOOD_SECONDS = env.int("COMMENTS_FLOOD_SECONDS", 15)
 COMMENTS_MIN_FORM_SECONDS = env.int("COMMENTS_MIN_FORM_SECONDS", 3)
+# Days after which a comment's IP address, user agent and Akismet data are blanked
+# by `manage.py purge_comments`.
+COMMENTS_RETENTION_DAYS = env.int("COMMENTS_RETENTION_DAYS", 60)
