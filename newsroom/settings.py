@@ -7,7 +7,7 @@ in-process. Every variable is listed in README.md.
 
 from pathlib import Path
 
-from environs import Env
+from environs import Env, validate
 
 from django.utils.translation import gettext_lazy as _
 
@@ -102,13 +102,13 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    }
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Background tasks: in-process by default, a database queue in production
 
-TASKS_BACKEND = env.str("TASKS_BACKEND", "immediate")
+TASKS_BACKEND = env.str(
+    "TASKS_BACKEND", "immediate", validate=validate.OneOf(["immediate", "database"])
+)
 TASKS = {
     "default": {
         "BACKEND": {
@@ -154,21 +154,29 @@ STORAGES = {
     },
 }
 
-# Email
+# Email: one URL, e.g. smtp://user:password@mail.example:587/?tls=True
+# (console output while debugging, the SMTP server on localhost otherwise)
 
-EMAIL_BACKEND = env.str(
-    "DJANGO_EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
+_email = env.dj_email_url(
+    "EMAIL_URL", default="console:" if DEBUG else "smtp://localhost:25"
 )
-EMAIL_HOST = env.str("DJANGO_EMAIL_HOST", "localhost")
-EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", 25)
-EMAIL_HOST_USER = env.str("DJANGO_EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = env.str("DJANGO_EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", False)
+if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
+    _email_options = {
+        "host": _email["EMAIL_HOST"] or "localhost",
+        "port": _email["EMAIL_PORT"] or 25,
+        "username": _email["EMAIL_HOST_USER"] or "",
+        "password": _email["EMAIL_HOST_PASSWORD"] or "",
+        "use_tls": _email["EMAIL_USE_TLS"],
+        "use_ssl": _email["EMAIL_USE_SSL"],
+        "timeout": _email["EMAIL_TIMEOUT"] or 10,
+    }
+elif _email["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
+    _email_options = {"file_path": _email["EMAIL_FILE_PATH"]}
+else:
+    _email_options = {}
+MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", "newsroom@localhost")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SERVER_EMAIL = env.str("DJANGO_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 # Security: DJANGO_HTTPS=1 behind TLS turns on every HTTPS-only protection
 

@@ -13,4 +13,6 @@ def _test_settings(settings, tmp_path):
         },
     }
     settings.AKISMET_API_KEY = ""
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MAILERS = {
+        "default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    }
