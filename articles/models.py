@@ -1,6 +1,11 @@
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
-from django.db import models
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+)
+from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -186,6 +191,12 @@ class AuthorProfile(models.Model):
         return self.display_name or self.user.get_username()
 
 
+# Marks around the matched words in a PostgreSQL search headline: control
+# characters that article text never contains, turned into <mark> on display.
+SEARCH_MARK_START = "\x02"
+SEARCH_MARK_STOP = "\x03"
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles readers may see: published, with a publish time now or past."""
@@ -204,12 +215,89 @@ class ArticleQuerySet(models.QuerySet):
     def in_review(self):
         return self.filter(status=Article.Status.REVIEW)
 
+    def in_category(self, category):
+        """Articles filed under ``category`` or any of its subcategories."""
+        # One query over the small category table finds every descendant, at
+        # any depth; the articles are then matched through the join table.
+        children = {}
+        for pk, parent_id in Category.objects.values_list("pk", "parent_id"):
+            children.setdefault(parent_id, []).append(pk)
+        ids, todo = set(), [category.pk]
+        while todo:
+            pk = todo.pop()
+            if pk not in ids:
+                ids.add(pk)
+                todo.extend(children.get(pk, ()))
+        through = Article.categories.through.objects.filter(category_id__in=ids)
+        return self.filter(pk__in=through.values("article_id"))
+
+    def search(self, q):
+        """
+        Articles matching the reader's query ``q``, best first.
+
+        On PostgreSQL: full-text search over the stored ``search_vector`` (Italian
+        and English stemming, see migration 0002), ranked, with a ``search_headline``
+        annotation whose matches are wrapped in SEARCH_MARK_START/STOP. Elsewhere:
+        every word must appear in the title, standfirst or body (icontains),
+        newest first.
+        """
+        q = q.strip()
+        if not q:
+            return self.none()
+        if connection.vendor == "postgresql":
+            query = SearchQuery(q, config="italian", search_type="websearch") | (
+                SearchQuery(q, config="english", search_type="websearch")
+            )
+            body_text = models.Func(
+                "body",
+                models.Value("<[^>]*>"),
+                models.Value(" "),
+                models.Value("g"),
+                function="regexp_replace",
+                output_field=models.TextField(),
+            )
+            return (
+                self.filter(search_vector=query)
+                .annotate(
+                    rank=SearchRank(models.F("search_vector"), query),
+                    search_headline=SearchHeadline(
+                        body_text,
+                        query,
+                        config="italian",
+                        start_sel=SEARCH_MARK_START,
+                        stop_sel=SEARCH_MARK_STOP,
+                        max_words=35,
+                        min_words=15,
+                        max_fragments=2,
+                        fragment_delimiter=" … ",
+                    ),
+                )
+                .order_by("-rank", "-published_at", "-pk")
+            )
+        matches = models.Q()
+        for word in q.split():
+            matches &= (
+                models.Q(title__icontains=word)
+                | models.Q(standfirst__icontains=word)
+                | models.Q(body__icontains=word)
+            )
+        return self.filter(matches).order_by("-published_at", "-pk")
+
 
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         REVIEW = "review", _("In review")
         RETURNED = "returned", _("Sent back")
+        PUBLISHED = "published", _("Published")
+
+    class State(models.TextChoices):
+        """Statuses as editors speak of them: "scheduled" is published, but later."""
+
+        DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
+        RETURNED = "returned", _("Sent back")
+        SCHEDULED = "scheduled", _("Scheduled")
         PUBLISHED = "published", _("Published")
 
     title = models.CharField(_("title"), max_length=200)
@@ -303,6 +391,10 @@ class Article(models.Model):
         if not self.slug:
             self.slug = unique_slug(self, self.title)
         self.body = clean_article_html(self.body)
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # Every full save is a new version: a form opened on an older one is
+            # stale and its save is refused (optimistic locking, see admin.py).
+            self.version += 1
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
@@ -334,6 +426,12 @@ class Article(models.Model):
             and self.published_at > timezone.now()
         )
 
+    def state(self):
+        """Return the workflow state, telling scheduled articles from live ones."""
+        if self.is_scheduled():
+            return self.State.SCHEDULED
+        return self.State(self.status)
+
     @property
     def byline_name(self):
         """The name readers see under the title."""
@@ -343,3 +441,37 @@ class Article(models.Model):
         if profile and profile.display_name:
             return profile.display_name
         return self.author.get_full_name() or self.author.get_username()
+
+
+class ArticleTransition(models.Model):
+    """One step of an article through the editorial workflow: who, when, from, to."""
+
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="transitions",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    from_state = models.CharField(_("from"), max_length=20, choices=Article.State)
+    to_state = models.CharField(_("to"), max_length=20, choices=Article.State)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("workflow step")
+        verbose_name_plural = _("workflow steps")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return "%s: %s → %s" % (
+            self.article,
+            self.get_from_state_display(),
+            self.get_to_state_display(),
+        )
