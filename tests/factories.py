@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from articles.models import Article, Category, Tag
+from comments.models import Comment, CommentEvent
 
 
 class UserFactory(DjangoModelFactory):
@@ -65,3 +66,39 @@ class ArticleFactory(DjangoModelFactory):
     def tags(self, create, extracted, **kwargs):
         if create and extracted:
             self.tags.set(extracted)
+
+
+class CommentFactory(DjangoModelFactory):
+    """A reader's comment, pending by default; traits for the other states."""
+
+    class Meta:
+        model = Comment
+
+    article = factory.SubFactory(ArticleFactory)
+    author_name = factory.Sequence(lambda n: f"Reader {n}")
+    author_email = factory.Sequence(lambda n: f"reader{n}@example.org")
+    body = "A thoughtful remark about the article."
+    ip_address = "192.0.2.10"
+    user_agent = "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"
+    language = "it"
+
+    class Params:
+        approved = factory.Trait(
+            status=Comment.Status.APPROVED,
+            check_state=Comment.CheckState.CHECKED,
+            verdict=Comment.Verdict.HAM,
+        )
+        spam = factory.Trait(
+            status=Comment.Status.SPAM,
+            check_state=Comment.CheckState.CHECKED,
+            verdict=Comment.Verdict.SPAM,
+        )
+        trashed = factory.Trait(status=Comment.Status.TRASH)
+
+
+class CommentEventFactory(DjangoModelFactory):
+    class Meta:
+        model = CommentEvent
+
+    comment = factory.SubFactory(CommentFactory)
+    message = "Akismet: ham"
