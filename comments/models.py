@@ -27,6 +27,10 @@ class CommentQuerySet(models.QuerySet):
             next_check_at__lte=now or timezone.now(),
         )
 
+    def report_due(self, now=None):
+        """Comments whose spam/ham report to Akismet has not been sent and is due."""
+        return self.exclude(report="").filter(next_report_at__lte=now or timezone.now())
+
 
 class Comment(models.Model):
     class Status(models.TextChoices):
@@ -82,9 +86,7 @@ class Comment(models.Model):
     )
     held_reason = models.CharField(_("why held"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("date"), default=timezone.now)
-    status_changed_at = models.DateTimeField(
-        _("status changed"), default=timezone.now
-    )
+    status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
     language = models.CharField(_("language"), max_length=10, blank=True)
 
     # What the reader's browser sent: used for the spam check, purged after the
@@ -105,11 +107,24 @@ class Comment(models.Model):
     )
     check_attempts = models.PositiveSmallIntegerField(_("check attempts"), default=0)
     next_check_at = models.DateTimeField(_("next check"), null=True, blank=True)
-    last_check_error = models.CharField(_("last check error"), max_length=300, blank=True)
+    last_check_error = models.CharField(
+        _("last check error"), max_length=300, blank=True
+    )
     checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
     akismet_data = models.JSONField(
         _("data sent to Akismet"), default=dict, blank=True, editable=False
     )
+    # A moderator's correction waiting to be reported to Akismet (submit-spam or
+    # submit-ham). Cleared once Akismet has it; retried with back-off meanwhile.
+    report = models.CharField(
+        _("report to Akismet"),
+        max_length=4,
+        choices=[("spam", _("Spam")), ("ham", _("Not spam"))],
+        blank=True,
+        default="",
+    )
+    report_attempts = models.PositiveSmallIntegerField(_("report attempts"), default=0)
+    next_report_at = models.DateTimeField(_("next report"), null=True, blank=True)
     delete_after = models.DateTimeField(
         _("delete after"),
         null=True,
@@ -127,6 +142,7 @@ class Comment(models.Model):
             models.Index(fields=["article", "status", "created_at"]),
             models.Index(fields=["status", "-created_at"]),
             models.Index(fields=["check_state", "next_check_at"]),
+            models.Index(fields=["report", "next_report_at"]),
             models.Index(fields=["author_email", "-created_at"]),
             models.Index(fields=["ip_address", "-created_at"]),
         ]
@@ -139,7 +155,7 @@ class Comment(models.Model):
         }
 
     def get_absolute_url(self):
-        return "%s#comment-%s" % (self.article.get_absolute_url(), self.pk)
+        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
 
     def is_public(self):
         """Return True if readers may see the comment."""
