@@ -16,3 +16,24 @@ def _test_settings(settings, tmp_path):
     settings.MAILERS = {
         "default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
     }
+
+
+@pytest.fixture(scope="session")
+def _akismet_server_process():
+    from tests.akismet_server import AkismetServer
+
+    server = AkismetServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def akismet_server(_akismet_server_process, settings):
+    """A local Akismet-compatible server, with the site's key and URL pointing at it."""
+    server = _akismet_server_process
+    server.reset()
+    settings.AKISMET_API_KEY = "local-test-key"
+    settings.AKISMET_API_URL = server.url
+    settings.AKISMET_TIMEOUT = 0.5
+    yield server
+    server.reset()
