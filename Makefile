@@ -1,51 +1,99 @@
 # Newsroom: `make run` serves a demo site, `make test` runs the test suite.
+# `make help` lists every target.
 
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
+# Extra pytest arguments, e.g. make test ARGS="-k feeds -x"
+ARGS ?=
 
-# The first Python >= 3.12 found: PYTHON=... overrides; then python3.x on PATH,
-# then pyenv's installed versions, newest first.
-PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 \
-	$$(ls -d $$(pyenv root 2>/dev/null || echo $$HOME/.pyenv)/versions/3.*/bin/python3 2>/dev/null | sort -rV); do \
-	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
-	&& { command -v $$p; break; }; done)
+# Python for the virtualenv: PYTHON=... if given, otherwise the first of
+# python3.14 ... python3 on PATH, then pyenv's versions, newest first, that is
+# at least 3.12.
+PYTHON_OK := import sys; sys.exit(sys.version_info < (3, 12))
+PYTHON_CANDIDATES := $(or $(PYTHON),python3.14 python3.13 python3.12 python3 \
+	$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.*/bin/python3 2>/dev/null | sort -rV))
 
-.PHONY: run test test-browser check bench messages worker clean
+.PHONY: help run test test-browser check messages compile-messages worker clean
 
+help:
+	@echo "make run           install, migrate, load the demo content, serve on http://127.0.0.1:8000/"
+	@echo "make test          the test suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)"
+	@echo "make test-browser  the browser tests (Playwright + Debian's chromium)"
+	@echo "make check         Django's system checks and missing migrations"
+	@echo "make messages      extract the Italian catalogues and compile them"
+	@echo "make worker        run queued background tasks (TASKS_BACKEND=database)"
+	@echo "make clean         remove .venv and generated files"
+
+# The virtualenv, rebuilt when pyproject.toml changes or its Python is too old.
 $(VENV)/.installed: pyproject.toml
-	@if [ -z "$(PYTHON)" ]; then \
-		echo "No Python 3.12 or newer was found. Install one (e.g. 'pyenv install 3.13')"; \
-		echo "or name it: make run PYTHON=/path/to/python3.13"; exit 1; fi
-	@echo "Using $(PYTHON) ($$($(PYTHON) --version))"
-	@if [ -x $(PY) ] && ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then rm -rf $(VENV); fi
-	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet ".[dev]"
+	@if ! { [ -x $(PY) ] && $(PY) -c '$(PYTHON_OK)' 2>/dev/null; }; then \
+		python=; \
+		for p in $(PYTHON_CANDIDATES); do \
+			if command -v "$$p" >/dev/null 2>&1 && "$$p" -c '$(PYTHON_OK)' 2>/dev/null; then \
+				python=$$(command -v "$$p"); break; \
+			fi; \
+		done; \
+		if [ -z "$$python" ]; then \
+			if [ -n "$(PYTHON)" ]; then \
+				echo "error: PYTHON=$(PYTHON) is not a working Python 3.12 or newer." >&2; \
+			else \
+				echo "error: no Python 3.12 or newer found (looked for python3.14 ... python3" >&2; \
+				echo "on PATH and in $${PYENV_ROOT:-$$HOME/.pyenv}/versions)." >&2; \
+			fi; \
+			echo "Install one (e.g. 'pyenv install 3.13') or name it:" \
+				"make run PYTHON=/path/to/python3.13" >&2; \
+			exit 1; \
+		fi; \
+		echo "Creating $(VENV) with $$python ($$("$$python" --version))"; \
+		rm -rf $(VENV) && "$$python" -m venv $(VENV); \
+	fi
+	$(PY) -m pip install --quiet --disable-pip-version-check ".[dev]"
 	@touch $@
 
-# Development server on http://127.0.0.1:8000/ with the demo content, plus the
-# loop that re-checks comments whose spam check failed.
-run: $(VENV)/.installed
+# Development server on http://127.0.0.1:8000/ with the demo content. Safe to
+# run again: migrate and seed_demo only add what is missing.
+run: $(VENV)/.installed compile-messages
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed_demo
+	@# The comment sweep runs in the background and stops with the server.
+	DJANGO_DEBUG=1 $(MANAGE) recheck_comments --loop 30 & sweep=$$!; \
+	trap 'kill $$sweep 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
 
-test: $(VENV)/.installed
-	$(MANAGE) compilemessages --ignore=.venv -v0
-	$(PY) -m pytest
+# pytest's exit code 5 means "no tests collected": not a failure here.
+define pytest
+	@$(PY) -m pytest $(1); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "No tests collected."; rc=0; fi; exit $$rc
+endef
 
-test-browser: $(VENV)/.installed
-	$(PY) -m pytest -m browser
+test: $(VENV)/.installed compile-messages
+	$(call pytest,$(ARGS))
+
+test-browser: $(VENV)/.installed compile-messages
+	$(call pytest,-m browser $(ARGS))
 
 check: $(VENV)/.installed
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
 
 messages: $(VENV)/.installed
-	$(MANAGE) makemessages -l it --ignore=.venv --ignore=tests
-	$(MANAGE) compilemessages --ignore=.venv
+	$(MANAGE) makemessages -l it --ignore=.venv --ignore=build --ignore=tests
+	$(MANAGE) compilemessages --ignore=.venv --ignore=build
+
+# The .mo files are committed, so gettext is needed only to rebuild them.
+compile-messages: $(VENV)/.installed
+	@if command -v msgfmt >/dev/null; then \
+		$(MANAGE) compilemessages --ignore=.venv --ignore=build -v0; \
+	else \
+		echo "gettext's msgfmt not found: using the committed .mo files" \
+			"(apt-get install gettext to rebuild them)."; \
+	fi
+
+# Runs tasks queued by processes started with TASKS_BACKEND=database.
+worker: $(VENV)/.installed
+	TASKS_BACKEND=database $(MANAGE) db_worker
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) build *.egg-info staticfiles .pytest_cache test-results
