@@ -216,6 +216,10 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ["newsroom"]
 CRISPY_TEMPLATE_PACK = "newsroom"
 IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
 
+# Image library: the largest upload accepted, in megabytes
+
+IMAGES_MAX_UPLOAD_MB = env.int("IMAGES_MAX_UPLOAD_MB", 10)
+
 # Akismet: spam checking is off while AKISMET_API_KEY is empty
 
 AKISMET_API_KEY = env.str("AKISMET_API_KEY", "")
