@@ -1,0 +1,312 @@
+"""
+The editorial policy: who may change an article, and how it moves between states.
+
+An article is written as a draft, submitted for review, then published by an
+editor, either now or at a future time (scheduled: it appears by itself then). An
+editor may instead send it back to its author with a note, and may unpublish it
+later. Journalists change only their own articles, and only while they are drafts
+or sent back; editors (``articles.review_article``) change any article in any
+state. Publishing, scheduling and unpublishing need ``articles.publish_article``.
+
+Every transition is recorded as an ArticleTransition (who, when, from, to, note)
+and announced by mail after the transaction commits: editors hear of submissions,
+the author of a send-back or a publication. Admin forms, admin actions and tasks
+all call the functions below; the actor is always the keyword argument ``by``.
+"""
+
+from functools import partial
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .models import Article, ArticleTransition
+
+State = Article.State
+
+# The article states a transition may start from.
+SUBMITTABLE = {State.DRAFT, State.RETURNED}
+PUBLISHABLE = {State.DRAFT, State.REVIEW, State.RETURNED, State.SCHEDULED}
+SCHEDULABLE = {State.DRAFT, State.REVIEW, State.RETURNED, State.SCHEDULED}
+RETURNABLE = {State.REVIEW}
+UNPUBLISHABLE = {State.PUBLISHED, State.SCHEDULED}
+
+
+class TransitionNotAllowed(PermissionDenied):
+    """The actor may not move the article this way; the message says why."""
+
+
+# Decisions
+
+
+def is_editor(user):
+    """Return True if the user may change any article, whatever its state."""
+    return user.has_perm("articles.review_article")
+
+
+def can_publish(user):
+    """Return True if the user may publish, schedule and unpublish articles."""
+    return user.has_perm("articles.publish_article")
+
+
+def can_edit(user, article):
+    """Return True if the user may change the article as it stands now."""
+    if not user.has_perm("articles.change_article"):
+        return False
+    if is_editor(user):
+        return True
+    return article.author_id == user.pk and article.status in SUBMITTABLE
+
+
+def can_delete(user, article):
+    """Return True if the user may delete the article (authors: their drafts)."""
+    if not user.has_perm("articles.delete_article"):
+        return False
+    return is_editor(user) or (
+        article.author_id == user.pk and article.status in SUBMITTABLE
+    )
+
+
+def allowed_states(user, article):
+    """
+    Return the states the user may move the article to, its current one first.
+
+    An unsaved article counts as a draft.
+    """
+    current = article.state() if article.pk else State.DRAFT
+    allowed = [current]
+    if current in SUBMITTABLE and (article.pk is None or can_edit(user, article)):
+        allowed.append(State.REVIEW)
+    if current in RETURNABLE and is_editor(user):
+        allowed.append(State.RETURNED)
+    if can_publish(user):
+        if current in PUBLISHABLE:
+            allowed.append(State.PUBLISHED)
+        if current in SCHEDULABLE and current != State.SCHEDULED:
+            allowed.append(State.SCHEDULED)
+        if current in UNPUBLISHABLE:
+            allowed.append(State.DRAFT)
+    return allowed
+
+
+def _check(allowed, message, **params):
+    if not allowed:
+        raise TransitionNotAllowed(message % params)
+
+
+# Transitions
+
+
+def submit_for_review(article, *, by, note=""):
+    """Send a draft (or a sent-back article) to the editors; they are emailed."""
+    with transaction.atomic():
+        current = _stored_state(article)
+        _check(
+            current in SUBMITTABLE,
+            gettext(
+                "“%(title)s” is not a draft, so it cannot be submitted for review."
+            ),
+            title=article.title,
+        )
+        _check(
+            by.has_perm("articles.add_article")
+            if article.pk is None
+            else can_edit(by, article),
+            gettext("You may not submit “%(title)s” for review."),
+            title=article.title,
+        )
+        return _move(article, current, State.REVIEW, by=by, note=note)
+
+
+def send_back(article, *, by, note):
+    """Return an article in review to its author with a note; the author is emailed."""
+    with transaction.atomic():
+        current = _stored_state(article)
+        _check(is_editor(by), gettext("Only editors can send articles back."))
+        _check(
+            current in RETURNABLE,
+            gettext("“%(title)s” is not in review, so it cannot be sent back."),
+            title=article.title,
+        )
+        _check(
+            bool(note.strip()),
+            gettext("Write a note telling the author what to change."),
+        )
+        return _move(article, current, State.RETURNED, by=by, note=note)
+
+
+def publish(article, *, by, note=""):
+    """
+    Publish an article now; the author is emailed.
+
+    A publish date already in the past (a re-publication, or a backdated article)
+    is kept; otherwise the article is dated now.
+    """
+    with transaction.atomic():
+        current = _stored_state(article)
+        _check(can_publish(by), gettext("You may not publish articles."))
+        _check(
+            current in PUBLISHABLE,
+            gettext("“%(title)s” is already published."),
+            title=article.title,
+        )
+        now = timezone.now()
+        if article.published_at is None or article.published_at > now:
+            article.published_at = now
+        return _move(article, current, State.PUBLISHED, by=by, note=note)
+
+
+def schedule(article, when, *, by, note=""):
+    """Publish an article at a future time, when it appears by itself."""
+    with transaction.atomic():
+        current = _stored_state(article)
+        _check(can_publish(by), gettext("You may not schedule articles."))
+        _check(
+            current in SCHEDULABLE,
+            gettext("“%(title)s” is already live: unpublish it before scheduling it."),
+            title=article.title,
+        )
+        _check(
+            when is not None and when > timezone.now(),
+            gettext("A scheduled article needs a publish date in the future."),
+        )
+        article.published_at = when
+        return _move(article, current, State.SCHEDULED, by=by, note=note)
+
+
+def unpublish(article, *, by, note=""):
+    """Take a published or scheduled article off the site, back to draft."""
+    with transaction.atomic():
+        current = _stored_state(article)
+        _check(can_publish(by), gettext("You may not unpublish articles."))
+        _check(
+            current in UNPUBLISHABLE,
+            gettext("“%(title)s” is not published."),
+            title=article.title,
+        )
+        return _move(article, current, State.DRAFT, by=by, note=note)
+
+
+def move_to(article, state, *, by, note=""):
+    """Apply the transition that takes the article to ``state``."""
+    if state == State.REVIEW:
+        return submit_for_review(article, by=by, note=note)
+    if state == State.RETURNED:
+        return send_back(article, by=by, note=note)
+    if state == State.PUBLISHED:
+        return publish(article, by=by, note=note)
+    if state == State.SCHEDULED:
+        return schedule(article, article.published_at, by=by, note=note)
+    if state == State.DRAFT:
+        return unpublish(article, by=by, note=note)
+    raise TransitionNotAllowed(gettext("Unknown status."))
+
+
+def _stored_state(article):
+    """Return the article's state as the database has it, locking its row."""
+    if article.pk is None:
+        return State.DRAFT
+    row = (
+        Article.objects.select_for_update()
+        .filter(pk=article.pk)
+        .values("status", "published_at")
+        .first()
+    )
+    if row is None:
+        raise TransitionNotAllowed(gettext("This article no longer exists."))
+    return Article(**row).state()
+
+
+def _move(article, from_state, to_state, *, by, note):
+    """Save the article in its new state, record the step, mail about it."""
+    article.status = (
+        Article.Status.PUBLISHED if to_state == State.SCHEDULED else to_state.value
+    )
+    article.save()
+    step = ArticleTransition.objects.create(
+        article=article,
+        actor=by,
+        from_state=from_state,
+        to_state=to_state,
+        note=note.strip(),
+    )
+    from .tasks import notify_transition
+
+    transaction.on_commit(partial(notify_transition.enqueue, transition_id=step.pk))
+    return step
+
+
+# Mail
+
+
+EMAIL_SUBJECTS = {
+    State.REVIEW: _("Submitted for review: %(title)s"),
+    State.RETURNED: _("Sent back to you: %(title)s"),
+    State.PUBLISHED: _("Published: %(title)s"),
+    State.SCHEDULED: _("Scheduled: %(title)s"),
+}
+
+
+def recipients(step):
+    """Return the addresses to tell about a step: editors or the article's author."""
+    if step.to_state == State.REVIEW:
+        users = get_user_model().objects.with_perm(
+            "articles.review_article", include_superusers=False
+        )
+        addresses = users.filter(is_active=True).values_list("email", flat=True)
+        return sorted({a for a in addresses if a})
+    if step.to_state in (State.RETURNED, State.PUBLISHED, State.SCHEDULED):
+        author = step.article.author
+        if author.is_active and author.email and author != step.actor:
+            return [author.email]
+    return []
+
+
+def email(step):
+    """Mail the people a workflow step concerns; return how many were mailed."""
+    to = recipients(step)
+    if not to:
+        return 0
+    article = step.article
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "title": article.title,
+            "actor": step.actor.get_full_name() or step.actor.get_username()
+            if step.actor
+            else gettext("someone"),
+            "when": date_format(
+                timezone.localtime(article.published_at), "DATETIME_FORMAT"
+            )
+            if article.published_at
+            else "",
+            "url": settings.SITE_URL
+            + reverse("admin:articles_article_change", args=[article.pk]),
+        }
+        lines = [
+            {
+                State.REVIEW: gettext("%(actor)s submitted “%(title)s” for review."),
+                State.RETURNED: gettext("%(actor)s sent “%(title)s” back to you."),
+                State.PUBLISHED: gettext("%(actor)s published “%(title)s”."),
+                State.SCHEDULED: gettext(
+                    "%(actor)s scheduled “%(title)s” for %(when)s."
+                ),
+            }[step.to_state]
+            % context
+        ]
+        if step.note:
+            lines += ["", gettext("Note:"), step.note]
+        lines += ["", gettext("Open it in the admin: %(url)s") % context]
+        subject = EMAIL_SUBJECTS[step.to_state] % context
+        return send_mail(
+            subject,
+            "\n".join(lines),
+            settings.DEFAULT_FROM_EMAIL,
+            to,
+        )
