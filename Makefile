@@ -82,12 +82,12 @@ messages: $(VENV)/.installed
 	$(MANAGE) makemessages -l it --ignore=.venv --ignore=build --ignore=tests
 	$(MANAGE) compilemessages --ignore=.venv --ignore=build
 
-# The .mo files are committed, so gettext is needed only to rebuild them.
+# gettext's msgfmt builds the .mo files; without it the ones already built are used.
 compile-messages: $(VENV)/.installed
 	@if command -v msgfmt >/dev/null; then \
 		$(MANAGE) compilemessages --ignore=.venv --ignore=build -v0; \
 	else \
-		echo "gettext's msgfmt not found: using the committed .mo files" \
+		echo "gettext's msgfmt not found: using the .mo files already built" \
 			"(apt-get install gettext to rebuild them)."; \
 	fi
 
