@@ -37,3 +37,15 @@ def akismet_server(_akismet_server_process, settings):
     settings.AKISMET_TIMEOUT = 0.5
     yield server
     server.reset()
+
+
+@pytest.fixture
+def moderator(db):
+    """A staff user in the "Moderator" group that the comments migration creates."""
+    from django.contrib.auth.models import Group
+
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="maria", is_staff=True)
+    user.groups.add(Group.objects.get(name="Moderator"))
+    return user
