@@ -1,9 +1,65 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from . import views
+from . import feeds, views
+
+
+class YearConverter:
+    regex = "[0-9]{4}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return f"{int(value):04d}"
+
+
+class TwoDigitConverter:
+    """A month or a day, always written with two digits (03, not 3)."""
+
+    regex = "[0-9]{2}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return f"{int(value):02d}"
+
+
+register_converter(YearConverter, "yyyy")
+register_converter(TwoDigitConverter, "dd")
 
 app_name = "articles"
 
 urlpatterns = [
     path("", views.ArticleArchiveIndexView.as_view(), name="index"),
+    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
+    path("search/", views.ArticleSearchView.as_view(), name="search"),
+    path(
+        "<yyyy:year>/<dd:month>/",
+        views.ArticleMonthArchiveView.as_view(),
+        name="archive-month",
+    ),
+    path(
+        "<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/",
+        views.ArticleDateDetailView.as_view(),
+        name="detail",
+    ),
+    path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="preview"),
+    path(
+        "category/<slug:slug>/",
+        views.CategoryArticleListView.as_view(),
+        name="category",
+    ),
+    path(
+        "category/<slug:slug>/feed/",
+        feeds.CategoryArticlesFeed(),
+        name="category-feed",
+    ),
+    path("tag/<slug:slug>/", views.TagArticleListView.as_view(), name="tag"),
+    path("tag/<slug:slug>/feed/", feeds.TagArticlesFeed(), name="tag-feed"),
+    path(
+        "author/<str:username>/",
+        views.AuthorArticleListView.as_view(),
+        name="author",
+    ),
 ]

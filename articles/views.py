@@ -1,6 +1,25 @@
-from django.views.generic.dates import ArchiveIndexView
+from django.contrib.auth import get_user_model
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic.dates import (
+    ArchiveIndexView,
+    DateDetailView,
+    MonthArchiveView,
+)
 
-from .models import Article
+from .models import Article, Category, Tag
+
+SEARCH_MAX_LENGTH = 200
+
+
+def can_preview(user):
+    """Return True if the user may read articles that are not published yet."""
+    return user.is_active and user.is_staff and user.has_perm("articles.change_article")
 
 
 class PublishedArticleMixin:
@@ -8,11 +27,151 @@ class PublishedArticleMixin:
     paginate_by = 20
 
     def get_queryset(self):
-        return Article.objects.published().select_related(
-            "author__profile", "featured_image"
+        return (
+            Article.objects.published()
+            .select_related("author__profile", "featured_image")
+            .prefetch_related("categories")
         )
 
 
 class ArticleArchiveIndexView(PublishedArticleMixin, ArchiveIndexView):
+    """The home page: the latest articles, newest first."""
+
+    allow_empty = True  # An empty site says "no articles yet" instead of 404.
+    # The months are shown in the "archive by month" box, so the query the view
+    # makes anyway for date_list serves it too.
+    date_list_period = "month"
+    template_name = "articles/article_archive.html"
+
+
+class ArticleMonthArchiveView(PublishedArticleMixin, MonthArchiveView):
+    month_format = "%m"
+    # allow_empty = False would cost two more queries (the nearest non-empty
+    # months); the archive box links the months that have articles instead, and
+    # an empty month still answers 404 below.
     allow_empty = True
-    template_name = "articles/article_list.html"
+
+    def get_dated_items(self):
+        date_list, object_list, extra = super().get_dated_items()
+        if not date_list:
+            raise Http404(_("No articles were published in this month."))
+        return date_list, object_list, extra
+
+
+class ArticleDateDetailView(DateDetailView):
+    """
+    One article at its dated address.
+
+    Readers see published articles only. Staff who may change articles also
+    see drafts, articles in review and scheduled ones, never cached.
+    """
+
+    date_field = "published_at"
+    month_format = "%m"
+
+    def get_queryset(self):
+        if can_preview(self.request.user):
+            articles = Article.objects.all()
+        else:
+            articles = Article.objects.published()
+        return articles.select_related(
+            "author__profile", "featured_image"
+        ).prefetch_related("categories", "tags")
+
+    def get_allow_future(self):
+        return can_preview(self.request.user)
+
+    def get_object(self, queryset=None):
+        if can_preview(self.request.user):
+            # An unpublished article may have no publish date yet, so its
+            # address carries the creation date: the unique slug finds it.
+            return get_object_or_404(self.get_queryset(), slug=self.kwargs["slug"])
+        return super().get_object(queryset)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if not self.object.is_published():
+            add_never_cache_headers(response)
+        return response
+
+
+@method_decorator(never_cache, name="dispatch")
+class ArticlePreviewView(DetailView):
+    """
+    Any article, whatever its status, in the real article template.
+
+    Only staff who may change articles get it; everyone else gets a 404, which
+    says nothing about whether the article exists.
+    """
+
+    template_name = "articles/article_detail.html"
+    extra_context = {"is_preview": True}
+
+    def get_queryset(self):
+        if not can_preview(self.request.user):
+            return Article.objects.none()
+        return Article.objects.select_related(
+            "author__profile", "featured_image"
+        ).prefetch_related("categories", "tags")
+
+
+class CategoryArticleListView(PublishedArticleMixin, ListView):
+    """A section: its own articles and those of its subcategories."""
+
+    template_name = "articles/category.html"
+
+    def get_queryset(self):
+        self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
+        return super().get_queryset().in_category(self.category)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(category=self.category, **kwargs)
+
+
+class TagArticleListView(PublishedArticleMixin, ListView):
+    template_name = "articles/tag.html"
+    # A tag used only on unpublished articles has no public page.
+    allow_empty = False
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(tags=self.tag)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class AuthorArticleListView(PublishedArticleMixin, ListView):
+    template_name = "articles/author.html"
+    # Only people who signed a published article have a public page.
+    allow_empty = False
+
+    def get_queryset(self):
+        self.author = get_object_or_404(
+            get_user_model().objects.select_related("profile"),
+            username=self.kwargs["username"],
+            is_active=True,
+        )
+        return super().get_queryset().filter(author=self.author)
+
+    def get_context_data(self, **kwargs):
+        profile = getattr(self.author, "profile", None)
+        return super().get_context_data(author=self.author, profile=profile, **kwargs)
+
+
+class ArticleSearchView(PublishedArticleMixin, ListView):
+    """Search results for ?q=; with no query, only the form."""
+
+    template_name = "articles/search.html"
+
+    def get_queryset(self):
+        self.query = self.request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+        return super().get_queryset().search(self.query)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=self.query, **kwargs)
+
+
+class RobotsView(TemplateView):
+    template_name = "robots.txt"
+    content_type = "text/plain; charset=utf-8"

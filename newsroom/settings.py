@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "articles.middleware.BrowserLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -232,6 +233,9 @@ AKISMET_IS_TEST = env.bool("AKISMET_IS_TEST", DEBUG)
 
 COMMENTS_FLOOD_SECONDS = env.int("COMMENTS_FLOOD_SECONDS", 15)
 COMMENTS_MIN_FORM_SECONDS = env.int("COMMENTS_MIN_FORM_SECONDS", 3)
+COMMENTS_MAX_LENGTH = env.int("COMMENTS_MAX_LENGTH", 5000)
+# Top-level comments per page under an article (replies stay with their thread).
+COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", 50)
 # Days after which a comment's IP address, user agent and Akismet data are blanked
 # by `manage.py purge_comments`.
 COMMENTS_RETENTION_DAYS = env.int("COMMENTS_RETENTION_DAYS", 60)

@@ -1,0 +1,201 @@
+"""Template tags of the reader's site: navigation, sidebar boxes, images, search."""
+
+import html
+import re
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, get_language_info, ngettext
+
+from ..models import SEARCH_MARK_START, SEARCH_MARK_STOP, Article, Category
+from ..sanitize import strip_html
+
+register = template.Library()
+
+WORDS_PER_MINUTE = 200
+RENDITION_WIDTHS = (480, 960, 1600)
+SNIPPET_CHARS = 220
+
+
+@register.inclusion_tag("includes/category_nav.html", takes_context=True)
+def category_nav(context):
+    """The sections of the site, each with its subsections, in one query."""
+    categories = list(Category.objects.all())
+    children = {}
+    for category in categories:
+        children.setdefault(category.parent_id, []).append(category)
+    current = context.get("category")
+    return {
+        "sections": [
+            {"category": c, "children": children.get(c.pk, [])}
+            for c in children.get(None, [])
+        ],
+        "current": current,
+    }
+
+
+@register.inclusion_tag("articles/includes/latest_articles.html")
+def latest_articles(count=5):
+    """The latest published articles, for a sidebar box."""
+    articles = Article.objects.published().only(
+        "title", "slug", "published_at", "created_at"
+    )[:count]
+    return {"articles": articles}
+
+
+@register.inclusion_tag("articles/includes/archive_months.html")
+def archive_months(months=None):
+    """
+    The months that have published articles, newest first.
+
+    A view that already listed them (the home page's ``date_list``) passes them
+    in, which saves the query.
+    """
+    if months is None:
+        months = Article.objects.published().datetimes(
+            "published_at", "month", order="DESC"
+        )
+    return {"months": months}
+
+
+@register.inclusion_tag("includes/language_switcher.html", takes_context=True)
+def language_switcher(context):
+    """One small form per other language, posting to set_language."""
+    request = context["request"]
+    current = get_language()
+    return {
+        "languages": [
+            {
+                "code": code,
+                "name_local": get_language_info(code)["name_local"],
+                "next": translate_url(request.get_full_path(), code),
+            }
+            for code, name in settings.LANGUAGES
+            if code != current
+        ],
+    }
+
+
+@register.inclusion_tag("includes/hreflang_links.html", takes_context=True)
+def hreflang_links(context):
+    """<link rel="alternate" hreflang> for this page in every language."""
+    request = context["request"]
+    path = request.path
+    links = [
+        {
+            "code": code,
+            "url": request.build_absolute_uri(translate_url(path, code)),
+        }
+        for code, name in settings.LANGUAGES
+    ]
+    if len({link["url"] for link in links}) < len(links):
+        # Not a translated page, e.g. a 404: there is nothing to point to.
+        return {"links": []}
+    default = request.build_absolute_uri(translate_url(path, settings.LANGUAGE_CODE))
+    return {"links": links, "default": default}
+
+
+@register.filter
+def reading_time(article):
+    """'4 minutes' to read the body, at 200 words a minute, never less than 1."""
+    words = len(html.unescape(strip_html(article.body)).split())
+    minutes = max(1, round(words / WORDS_PER_MINUTE))
+    return ngettext("%(minutes)d minute read", "%(minutes)d minutes read", minutes) % {
+        "minutes": minutes
+    }
+
+
+@register.inclusion_tag("articles/includes/picture.html")
+def picture(image, sizes="100vw", loading="lazy"):
+    """
+    An image as <picture>: WebP renditions first, JPEG for older browsers.
+
+    Renditions never upscale, so a small original yields fewer, smaller
+    candidates; widths in srcset are the real ones.
+    """
+    if image is None:
+        return {"image": None}
+    original = image.width or RENDITION_WIDTHS[-1]
+    webp, jpeg, seen = [], [], set()
+    for width in RENDITION_WIDTHS:
+        real = min(width, original)
+        if real in seen:
+            continue
+        seen.add(real)
+        webp.append(f"{getattr(image, f'webp_{width}').url} {real}w")
+        jpeg.append(f"{getattr(image, f'jpeg_{width}').url} {real}w")
+    largest = max(seen)
+    height = round(image.height * largest / original) if image.height else None
+    return {
+        "image": image,
+        "webp_srcset": ", ".join(webp),
+        "jpeg_srcset": ", ".join(jpeg),
+        "src": getattr(image, f"jpeg_{RENDITION_WIDTHS[1]}").url,
+        "width": largest,
+        "height": height,
+        "sizes": sizes,
+        "loading": loading,
+    }
+
+
+def _marked(text, words):
+    """Escape ``text`` and wrap every occurrence of ``words`` in <mark>."""
+    if not words:
+        return escape(text)
+    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+    out, pos = [], 0
+    for match in pattern.finditer(text):
+        out.append(escape(text[pos : match.start()]))
+        out.append(f"<mark>{escape(match.group())}</mark>")
+        pos = match.end()
+    out.append(escape(text[pos:]))
+    return "".join(out)
+
+
+@register.simple_tag
+def search_snippet(article, query):
+    """
+    A short passage of the body around the match, with the match in <mark>.
+
+    On PostgreSQL the passage comes from the database (``search_headline``);
+    elsewhere it is cut here around the first word of the query found.
+    Everything but the <mark> tags is escaped.
+    """
+    headline = getattr(article, "search_headline", None)
+    if headline is not None:
+        parts = re.split(
+            f"({re.escape(SEARCH_MARK_START)}|{re.escape(SEARCH_MARK_STOP)})",
+            headline,
+        )
+        out = []
+        for part in parts:
+            if part == SEARCH_MARK_START:
+                out.append("<mark>")
+            elif part == SEARCH_MARK_STOP:
+                out.append("</mark>")
+            else:
+                out.append(escape(" ".join(html.unescape(part).split())))
+        return mark_safe("".join(out))
+    text = " ".join(html.unescape(strip_html(article.body)).split())
+    words = [w for w in query.split() if w]
+    lowered = text.lower()
+    hits = [i for i in (lowered.find(w.lower()) for w in words) if i >= 0]
+    start = max(0, min(hits) - SNIPPET_CHARS // 3) if hits else 0
+    end = start + SNIPPET_CHARS
+    if start:
+        # Begin at a word boundary.
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < min(hits) else start
+    snippet = _marked(text[start:end], words)
+    prefix = "… " if start else ""
+    suffix = " …" if end < len(text) else ""
+    return mark_safe(prefix + snippet + suffix)
+
+
+@register.simple_tag
+def site_name():
+    """The newsroom's name, from the SITE_NAME setting."""
+    return settings.SITE_NAME
