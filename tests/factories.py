@@ -6,7 +6,7 @@ from factory.django import DjangoModelFactory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from articles.models import Article, Category, Tag
+from articles.models import Article, AuthorProfile, Category, Image, Tag
 from comments.models import Comment, CommentEvent
 
 
@@ -34,6 +34,27 @@ class TagFactory(DjangoModelFactory):
         model = Tag
 
     name = factory.Sequence(lambda n: f"tag {n}")
+
+
+class ImageFactory(DjangoModelFactory):
+    """A picture in the library; its renditions are generated on save."""
+
+    class Meta:
+        model = Image
+
+    file = factory.django.ImageField(width=2000, height=1000, format="JPEG")
+    alt_text = "A square in Rome at dusk"
+    caption = "Piazza Navona"
+    credit = "Newsroom"
+
+
+class AuthorProfileFactory(DjangoModelFactory):
+    class Meta:
+        model = AuthorProfile
+
+    user = factory.SubFactory(UserFactory)
+    display_name = "Giulia Rossi"
+    bio = "Political correspondent."
 
 
 class ArticleFactory(DjangoModelFactory):
