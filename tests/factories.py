@@ -4,6 +4,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from articles.models import Article, AuthorProfile, Category, Image, Tag
@@ -14,12 +15,19 @@ class UserFactory(DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ["username"]
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
     first_name = "Giulia"
     last_name = "Rossi"
     password = factory.django.Password("password")
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        """Put the user in groups by name: ``UserFactory(groups=["Editor"])``."""
+        if create and extracted:
+            self.groups.set(Group.objects.filter(name__in=extracted))
 
 
 class CategoryFactory(DjangoModelFactory):
@@ -72,6 +80,7 @@ class ArticleFactory(DjangoModelFactory):
     class Params:
         draft = factory.Trait(status=Article.Status.DRAFT, published_at=None)
         in_review = factory.Trait(status=Article.Status.REVIEW, published_at=None)
+        returned = factory.Trait(status=Article.Status.RETURNED, published_at=None)
         scheduled = factory.Trait(
             published_at=factory.LazyFunction(
                 lambda: timezone.now() + timedelta(hours=1)
