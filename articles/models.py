@@ -470,8 +470,5 @@ class ArticleTransition(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return "%s: %s → %s" % (
-            self.article,
-            self.get_from_state_display(),
-            self.get_to_state_display(),
-        )
+        steps = (self.get_from_state_display(), self.get_to_state_display())
+        return f"{self.article}: {steps[0]} → {steps[1]}"

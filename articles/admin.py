@@ -1,0 +1,517 @@
+import reversion
+from reversion_compare.admin import CompareVersionAdmin
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Case, IntegerField, Value, When
+from django.http import HttpResponseRedirect
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from . import workflow
+from .forms import ArticleAdminForm, ImageAdminForm
+from .models import Article, ArticleTransition, AuthorProfile, Category, Image, Tag
+
+User = get_user_model()
+State = Article.State
+
+# Registered here, before ArticleAdmin would register it with its defaults: the
+# transitions inline must not be followed (restoring an old version would delete
+# the steps taken since), and the search vector is rebuilt by the database.
+reversion.register(Article, exclude=["search_vector"])
+
+# What restoring an old version leaves as it is: the workflow state, the version
+# counter, the address of a possibly published article, and its owner.
+RESTORE_KEEPS = ["status", "published_at", "version", "slug", "author_id"]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent", "position"]
+    list_select_related = ["parent"]
+    list_filter = [("parent", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ("name",)}
+    fields = ["name", "slug", "parent", "description", "position"]
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ("name",)}
+
+
+class StateListFilter(admin.SimpleListFilter):
+    """Filter by workflow state, with "scheduled" apart from "published"."""
+
+    title = _("status")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return State.choices
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == State.SCHEDULED:
+            return queryset.scheduled()
+        if value == State.PUBLISHED:
+            return queryset.published()
+        if value in State.values:
+            return queryset.filter(status=value)
+        return queryset
+
+
+class ArticleTransitionInline(admin.TabularInline):
+    """The article's workflow history, read-only, newest first."""
+
+    model = ArticleTransition
+    fields = ["created_at", "actor", "from_state", "to_state", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("workflow history")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class BulkTransitionMixin:
+    """One bulk helper for the workflow actions, reporting with ngettext."""
+
+    def _bulk_transition(self, request, queryset, transition, done_message):
+        done = 0
+        for article in queryset:
+            try:
+                with transaction.atomic():
+                    transition(article, by=request.user)
+                    self.log_change(request, article, done_message(1))
+            except workflow.TransitionNotAllowed as refusal:
+                self.message_user(request, str(refusal), messages.WARNING)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, done_message(done), messages.SUCCESS)
+
+
+@admin.register(Article)
+class ArticleAdmin(BulkTransitionMixin, CompareVersionAdmin):
+    form = ArticleAdminForm
+    list_display = ["title", "state_column", "author", "published_at", "category_list"]
+    list_display_links = ["title"]
+    list_filter = [
+        StateListFilter,
+        "categories",
+        ("author", admin.RelatedOnlyFieldListFilter),
+        "published_at",
+    ]
+    list_select_related = ["author"]
+    list_per_page = 100
+    search_fields = ["title", "standfirst", "author__username", "author__last_name"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["categories", "tags", "featured_image"]
+    inlines = [ArticleTransitionInline]
+    actions = ["publish_selected", "unpublish_selected"]
+    history_latest_first = True
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "standfirst", "body"]}),
+        (
+            _("Picture and classification"),
+            {"fields": ["featured_image", "categories", "tags"]},
+        ),
+        (
+            _("Workflow and publication"),
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "note",
+                    "author",
+                    "byline",
+                    "comments_open",
+                    "version",
+                ]
+            },
+        ),
+    ]
+
+    # Columns
+
+    @admin.display(description=_("status"), ordering="status")
+    def state_column(self, obj):
+        return obj.state().label
+
+    @admin.display(description=_("categories"))
+    def category_list(self, obj):
+        return ", ".join(category.name for category in obj.categories.all())
+
+    # Who sees and changes what (see workflow.py for the policy)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).prefetch_related("categories")
+        if workflow.is_editor(request.user):
+            # Editors first see what waits for them: articles in review.
+            attention = Case(
+                When(status=Article.Status.REVIEW, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        else:
+            # Journalists see their own articles, the sent-back ones first.
+            queryset = queryset.filter(author=request.user)
+            attention = Case(
+                When(status=Article.Status.RETURNED, then=Value(0)),
+                When(status=Article.Status.DRAFT, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        return queryset.annotate(attention=attention)
+
+    def get_ordering(self, request):
+        return ["attention", "-updated_at"]
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            # Out of this user's reach (someone else's article) is a refusal, not
+            # a missing page.
+            try:
+                if Article.objects.filter(pk=unquote(object_id)).exists():
+                    raise PermissionDenied
+            except (ValueError, ValidationError):
+                pass
+            return None
+        keeps = getattr(request, "_article_restore_keeps", None)
+        if keeps is not None:
+            for name, value in keeps.items():
+                setattr(obj, name, value)
+        elif request.method == "POST":
+            # Lock the row until the admin's transaction ends and read the version
+            # saved last, so two simultaneous saves cannot both pass the check.
+            obj.version = (
+                Article.objects.select_for_update()
+                .values_list("version", flat=True)
+                .get(pk=obj.pk)
+            )
+        return obj
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or workflow.can_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or workflow.can_delete(request.user, obj)
+
+    def has_publish_permission(self, request):
+        return workflow.can_publish(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        if workflow.can_publish(request.user):
+            return []
+        return ["published_at", "author"]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not workflow.is_editor(request.user):
+            # delete_selected checks the model permission only, not each article.
+            actions.pop("delete_selected", None)
+        return actions
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        initial.setdefault("author", request.user.pk)
+        return initial
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "author":
+            kwargs["queryset"] = User.objects.filter(is_staff=True, is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def view_on_site(self, obj):
+        # Unpublished articles have the Preview button instead.
+        return obj.get_absolute_url() if obj.is_published() else None
+
+    def preview_url(self, obj):
+        try:
+            return reverse("articles:preview", args=[obj.pk])
+        except NoReverseMatch:  # until the reader's site has its preview view
+            return obj.get_absolute_url()
+
+    # Saving: the workflow decides
+
+    def save_model(self, request, obj, form, change):
+        if not change and not (workflow.can_publish(request.user) and obj.author_id):
+            obj.author = request.user
+        target = form.transition()
+        if target is None:
+            obj.save()
+        else:
+            workflow.move_to(
+                obj, target, by=request.user, note=form.cleaned_data.get("note", "")
+            )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, object_id) if request.method == "GET" else None
+        if obj is not None and not obj.is_published():
+            extra_context["preview_url"] = self.preview_url(obj)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    # Revisions: restoring keeps the workflow state and the version counter
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        request._article_restore_keeps = (
+            Article.objects.filter(pk=unquote(object_id)).values(*RESTORE_KEEPS).first()
+        )
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def compare_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is None or not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        return super().compare_view(request, object_id, extra_context)
+
+    # Bulk actions, for editors only
+
+    @admin.action(description=_("Publish selected articles"), permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self._bulk_transition(
+            request,
+            queryset,
+            workflow.publish,
+            lambda n: (
+                ngettext(
+                    "%(count)d article was published.",
+                    "%(count)d articles were published.",
+                    n,
+                )
+                % {"count": n}
+            ),
+        )
+
+    @admin.action(description=_("Unpublish selected articles"), permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        self._bulk_transition(
+            request,
+            queryset,
+            workflow.unpublish,
+            lambda n: (
+                ngettext(
+                    "%(count)d article was unpublished.",
+                    "%(count)d articles were unpublished.",
+                    n,
+                )
+                % {"count": n}
+            ),
+        )
+
+
+class OwnedByUploaderMixin:
+    """Editors change and delete every image; others only those they uploaded."""
+
+    def _may_touch(self, request, obj):
+        return (
+            obj is None
+            or workflow.is_editor(request.user)
+            or obj.uploaded_by_id == request.user.pk
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_touch(
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_touch(
+            request, obj
+        )
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not workflow.is_editor(request.user):
+            actions.pop("delete_selected", None)
+        return actions
+
+
+@admin.register(Image)
+class ImageAdmin(OwnedByUploaderMixin, admin.ModelAdmin):
+    """
+    The image library. Each image shows the address of its 960px rendition, to
+    paste into the editor's Image button, with a button that copies it.
+    """
+
+    form = ImageAdminForm
+    list_display = [
+        "thumbnail",
+        "alt_text",
+        "caption",
+        "credit",
+        "uploaded_by",
+        "created_at",
+        "editor_address",
+    ]
+    list_display_links = ["thumbnail", "alt_text"]
+    list_filter = ["created_at", ("uploaded_by", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["uploaded_by"]
+    search_fields = ["alt_text", "caption", "credit"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["preview", "dimensions", "editor_address", "renditions"]
+
+    class Media:
+        js = ["articles/admin/image_library.js"]
+
+    def get_fieldsets(self, request, obj=None):
+        fields = ["file", "alt_text", "caption", "credit"]
+        if obj is None:
+            return [(None, {"fields": fields})]
+        return [
+            (None, {"fields": ["preview", *fields]}),
+            (
+                _("Use in an article"),
+                {
+                    "fields": ["editor_address", "dimensions", "renditions"],
+                    "description": _(
+                        "In the article editor, press the Image button and paste "
+                        "this address. Write the alternative text again there."
+                    ),
+                },
+            ),
+        ]
+
+    @admin.display(description=_("thumbnail"))
+    def thumbnail(self, obj):
+        return format_html(
+            '<img src="{}" alt="{}" width="120" loading="lazy">',
+            obj.webp_480.url,
+            obj.alt_text,
+        )
+
+    @admin.display(description=_("preview"))
+    def preview(self, obj):
+        return format_html(
+            '<img src="{}" alt="{}" style="max-width:100%;height:auto">',
+            obj.webp_960.url,
+            obj.alt_text,
+        )
+
+    @admin.display(description=_("address for the editor"))
+    def editor_address(self, obj):
+        return format_html(
+            '<input type="text" readonly value="{}" size="50" class="image-address">'
+            ' <button type="button" class="button image-copy" data-copied="{}">'
+            "{}</button>",
+            obj.webp_960.url,
+            gettext("Copied"),
+            gettext("Copy"),
+        )
+
+    @admin.display(description=_("original size"))
+    def dimensions(self, obj):
+        return gettext("%(width)s × %(height)s pixels") % {
+            "width": obj.width,
+            "height": obj.height,
+        }
+
+    @admin.display(description=_("renditions"))
+    def renditions(self, obj):
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            (
+                (getattr(obj, name).url, name.replace("_", " "))
+                for name in ("webp_480", "webp_960", "webp_1600")
+                + ("jpeg_480", "jpeg_960", "jpeg_1600")
+            ),
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+# Author profiles: on the user's page for administrators, and for each author
+# their own.
+
+
+class AuthorProfileInline(admin.StackedInline):
+    model = AuthorProfile
+    can_delete = False
+    fields = ["display_name", "bio", "photo"]
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class NewsroomUserAdmin(UserAdmin):
+    inlines = [*UserAdmin.inlines, AuthorProfileInline]
+
+
+@admin.register(AuthorProfile)
+class AuthorProfileAdmin(admin.ModelAdmin):
+    """Administrators manage every profile; each author edits only their own."""
+
+    list_display = ["__str__", "user"]
+    list_select_related = ["user"]
+    search_fields = ["display_name", "user__username"]
+
+    def _manages_all(self, request):
+        return request.user.has_perm("auth.change_user")
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self._manages_all(request):
+            return queryset
+        return queryset.filter(user=request.user)
+
+    def get_fields(self, request, obj=None):
+        if self._manages_all(request):
+            return ["user", "display_name", "bio", "photo"]
+        return ["display_name", "bio", "photo"]
+
+    def has_add_permission(self, request):
+        if not super().has_add_permission(request):
+            return False
+        return (
+            self._manages_all(request)
+            or not AuthorProfile.objects.filter(user=request.user).exists()
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        if self._manages_all(request):
+            return super().changelist_view(request, extra_context)
+        # An author has one profile: go straight to it.
+        profile = AuthorProfile.objects.filter(user=request.user).first()
+        if profile is not None:
+            url = reverse("admin:articles_authorprofile_change", args=[profile.pk])
+        elif self.has_add_permission(request):
+            url = reverse("admin:articles_authorprofile_add")
+        else:
+            raise PermissionDenied
+        return HttpResponseRedirect(url)
+
+    def save_model(self, request, obj, form, change):
+        if not self._manages_all(request):
+            obj.user = request.user
+        super().save_model(request, obj, form, change)
