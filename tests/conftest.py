@@ -49,3 +49,19 @@ def moderator(db):
     user = UserFactory(username="maria", is_staff=True)
     user.groups.add(Group.objects.get(name="Moderator"))
     return user
+
+
+@pytest.fixture
+def journalist(db):
+    """A staff user in the "Journalist" group that the articles migration creates."""
+    from tests.factories import UserFactory
+
+    return UserFactory(username="luca", is_staff=True, groups=["Journalist"])
+
+
+@pytest.fixture
+def editor(db):
+    """A staff user in the "Editor" group that the articles migration creates."""
+    from tests.factories import UserFactory
+
+    return UserFactory(username="anna", is_staff=True, groups=["Editor"])
