@@ -1,0 +1,445 @@
+"""
+The moderation queue in Django admin.
+
+Every change of status goes through ``comments.moderation`` (one bulk helper for
+all the actions), so each one is recorded in the comment's history and reported to
+Akismet where the Akismet terms ask for it.
+"""
+
+import json
+
+from django.contrib import admin, messages
+from django.contrib.admin import actions as admin_actions
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from . import moderation, spam
+from .models import Comment, CommentEvent, ModerationSettings
+
+
+def spam_check_warnings():
+    """What moderators must know about the spam check: off, or rejecting the key."""
+    if not spam.is_enabled():
+        return [
+            gettext(
+                "Spam checking is off: no Akismet API key is configured "
+                "(AKISMET_API_KEY), so every comment waits for a moderator."
+            )
+        ]
+    rejected = (
+        Comment.objects.pending()
+        .filter(last_check_error__startswith=spam.MISCONFIGURED)
+        .count()
+    )
+    if rejected:
+        return [
+            ngettext(
+                "Akismet rejected the configuration (API key or site address): "
+                "%(count)d pending comment could not be checked. Check "
+                "AKISMET_API_KEY and AKISMET_BLOG_URL; the server log has the "
+                "details.",
+                "Akismet rejected the configuration (API key or site address): "
+                "%(count)d pending comments could not be checked. Check "
+                "AKISMET_API_KEY and AKISMET_BLOG_URL; the server log has the "
+                "details.",
+                rejected,
+            )
+            % {"count": rejected}
+        ]
+    return []
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Filter by status, with counts; without a choice the queue shows pending."""
+
+    title = _("status")
+    parameter_name = "status"
+    ALL = "all"
+
+    def lookups(self, request, model_admin):
+        counts = dict(
+            Comment.objects.order_by().values_list("status").annotate(count=Count("pk"))
+        )
+        choices = [
+            (
+                value,
+                gettext("%(status)s (%(count)d)")
+                % {"status": label, "count": counts.get(value, 0)},
+            )
+            for value, label in Comment.Status.choices
+        ]
+        return [*choices, (self.ALL, gettext("All"))]
+
+    def value(self):
+        value = super().value()
+        if value == self.ALL or value in Comment.Status.values:
+            return value
+        return Comment.Status.PENDING
+
+    def choices(self, changelist):
+        current = self.value()
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": current == lookup,
+                "query_string": changelist.get_query_string(
+                    {self.parameter_name: lookup}
+                ),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.ALL:
+            return queryset
+        return queryset.filter(status=value)
+
+
+class ArticleFilter(admin.RelatedOnlyFieldListFilter):
+    """Articles that have comments, newest first."""
+
+    def field_admin_ordering(self, field, request, model_admin):
+        # Not the article admin's ordering, which may rely on its own annotations.
+        return ["-published_at", "-pk"]
+
+
+class CommentEventInline(admin.TabularInline):
+    """The comment's history, read-only."""
+
+    model = CommentEvent
+    fields = ["created_at", "by", "from_status", "to_status", "message"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name = _("history entry")
+    verbose_name_plural = _("history")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("by"))
+    def by(self, event):
+        if event.actor is None:
+            return gettext("the system")
+        return event.actor.get_username()
+
+
+# The status verbs: each action calls one of them through Comment Admin._bulk.
+DONE_MESSAGES = {
+    "approve": ngettext_lazy(
+        "%(count)d comment approved.", "%(count)d comments approved.", "count"
+    ),
+    "unapprove": ngettext_lazy(
+        "%(count)d comment sent back to pending.",
+        "%(count)d comments sent back to pending.",
+        "count",
+    ),
+    "mark_spam": ngettext_lazy(
+        "%(count)d comment marked as spam and reported to Akismet.",
+        "%(count)d comments marked as spam and reported to Akismet.",
+        "count",
+    ),
+    "mark_not_spam": ngettext_lazy(
+        "%(count)d comment marked as not spam, published and reported to Akismet.",
+        "%(count)d comments marked as not spam, published and reported to Akismet.",
+        "count",
+    ),
+    "trash": ngettext_lazy(
+        "%(count)d comment moved to the trash.",
+        "%(count)d comments moved to the trash.",
+        "count",
+    ),
+    "restore": ngettext_lazy(
+        "%(count)d comment restored from the trash.",
+        "%(count)d comments restored from the trash.",
+        "count",
+    ),
+    "delete": ngettext_lazy(
+        "%(count)d comment deleted permanently.",
+        "%(count)d comments deleted permanently.",
+        "count",
+    ),
+}
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = [
+        "excerpt",
+        "article_title",
+        "author_name",
+        "author_email",
+        "ip_address",
+        "created_at",
+        "akismet",
+        "why_held",
+    ]
+    list_display_links = ["excerpt"]
+    list_filter = [
+        StatusFilter,
+        "verdict",
+        "check_state",
+        ("article", ArticleFilter),
+    ]
+    list_select_related = ["article"]
+    search_fields = ["author_name", "author_email", "ip_address", "body"]
+    search_help_text = _("Search by name, email, IP address or text.")
+    date_hierarchy = "created_at"
+    ordering = ["-created_at", "-pk"]
+    show_facets = admin.ShowFacets.NEVER
+    inlines = [CommentEventInline]
+    actions = [
+        "approve",
+        "unapprove",
+        "mark_spam",
+        "mark_not_spam",
+        "trash",
+        "restore",
+        "delete_selected",
+    ]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "article",
+                    "in_reply_to",
+                    "author_name",
+                    "author_email",
+                    "author_url",
+                    "user",
+                    "body",
+                    "status",
+                    "created_at",
+                    "status_changed_at",
+                ]
+            },
+        ),
+        (
+            _("Spam check"),
+            {
+                "fields": [
+                    "check_state",
+                    "verdict",
+                    "held_reason",
+                    "check_attempts",
+                    "next_check_at",
+                    "last_check_error",
+                    "checked_at",
+                    "delete_after",
+                ]
+            },
+        ),
+        (
+            _("Sent by the reader's browser"),
+            {"fields": ["ip_address", "user_agent", "referrer", "language"]},
+        ),
+        (_("Data sent to Akismet"), {"fields": ["akismet_data_display"]}),
+    ]
+
+    # Only the text is edited here; statuses change through the actions.
+    def get_readonly_fields(self, request, obj=None):
+        fields = [
+            name
+            for _title, options in self.fieldsets
+            for name in options["fields"]
+            if name != "body"
+        ]
+        return fields
+
+    def has_add_permission(self, request):
+        # Comments come from readers, through the site.
+        return False
+
+    def has_moderate_permission(self, request):
+        return request.user.has_perm("comments.moderate_comment")
+
+    def has_purge_permission(self, request):
+        return self.has_moderate_permission(request) and self.has_delete_permission(
+            request
+        )
+
+    def view_on_site(self, obj):
+        return obj.get_absolute_url()
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "GET":
+            for warning in spam_check_warnings():
+                self.message_user(request, warning, messages.WARNING)
+        extra_context = {"title": gettext("Moderation queue"), **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        # The form has already put the new text on obj; moderation.edit_body needs
+        # the stored comment to tell what changed and record it.
+        if change and "body" in form.changed_data:
+            stored = Comment.objects.get(pk=obj.pk)
+            moderation.edit_body(stored, form.cleaned_data["body"], by=request.user)
+
+    def delete_model(self, request, obj):
+        moderation.delete(obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for comment in queryset:
+            moderation.delete(comment, by=request.user)
+
+    # Columns
+
+    @admin.display(description=_("comment"))
+    def excerpt(self, comment):
+        return Truncator(" ".join(comment.body.split())).chars(80)
+
+    @admin.display(description=_("article"), ordering="article__title")
+    def article_title(self, comment):
+        return comment.article.title
+
+    @admin.display(description=_("Akismet"))
+    def akismet(self, comment):
+        if comment.verdict:
+            return comment.get_verdict_display()
+        return comment.get_check_state_display()
+
+    @admin.display(description=_("why held"))
+    def why_held(self, comment):
+        if comment.status != Comment.Status.PENDING:
+            return ""
+        return comment.held_reason or comment.last_check_error
+
+    @admin.display(description=_("in reply to"))
+    def in_reply_to(self, comment):
+        if not comment.parent_id:
+            return "—"
+        url = reverse("admin:comments_comment_change", args=[comment.parent_id])
+        return format_html(
+            '<a href="{}">{}</a>',
+            url,
+            gettext("comment %(number)s") % {"number": comment.parent_id},
+        )
+
+    @admin.display(description=_("data sent to Akismet"))
+    def akismet_data_display(self, comment):
+        if not comment.akismet_data:
+            return "—"
+        return format_html(
+            "<pre>{}</pre>",
+            json.dumps(
+                comment.akismet_data, indent=2, sort_keys=True, ensure_ascii=False
+            ),
+        )
+
+    # Actions
+
+    def _bulk(self, request, queryset, verb, done):
+        """Apply a moderation verb to each comment and report how many changed."""
+        changed = unchanged = 0
+        with transaction.atomic():
+            for comment in queryset.select_related("article"):
+                if verb(comment, by=request.user):
+                    changed += 1
+                else:
+                    unchanged += 1
+        if changed:
+            self.message_user(request, done % {"count": changed}, messages.SUCCESS)
+        if unchanged:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d comment was left as it was: it was already in that "
+                    "state, or that action does not apply to it.",
+                    "%(count)d comments were left as they were: they were already in "
+                    "that state, or that action does not apply to them.",
+                    unchanged,
+                )
+                % {"count": unchanged},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Approve"), permissions=["moderate"])
+    def approve(self, request, queryset):
+        self._bulk(request, queryset, moderation.approve, DONE_MESSAGES["approve"])
+
+    @admin.action(description=_("Unapprove"), permissions=["moderate"])
+    def unapprove(self, request, queryset):
+        self._bulk(request, queryset, moderation.unapprove, DONE_MESSAGES["unapprove"])
+
+    @admin.action(description=_("Mark as spam"), permissions=["moderate"])
+    def mark_spam(self, request, queryset):
+        self._bulk(request, queryset, moderation.mark_spam, DONE_MESSAGES["mark_spam"])
+
+    @admin.action(description=_("Not spam"), permissions=["moderate"])
+    def mark_not_spam(self, request, queryset):
+        self._bulk(
+            request,
+            queryset,
+            moderation.mark_not_spam,
+            DONE_MESSAGES["mark_not_spam"],
+        )
+
+    @admin.action(description=_("Move to trash"), permissions=["moderate"])
+    def trash(self, request, queryset):
+        self._bulk(request, queryset, moderation.trash, DONE_MESSAGES["trash"])
+
+    @admin.action(description=_("Restore from trash"), permissions=["moderate"])
+    def restore(self, request, queryset):
+        self._bulk(request, queryset, moderation.restore, DONE_MESSAGES["restore"])
+
+    # Named like admin's own action, which it replaces, so that admin's
+    # confirmation page posts back here.
+    @admin.action(description=_("Delete permanently"), permissions=["purge"])
+    def delete_selected(self, request, queryset):
+        if request.POST.get("post"):
+            self._bulk(request, queryset, moderation.delete, DONE_MESSAGES["delete"])
+            return None
+        return admin_actions.delete_selected(self, request, queryset)
+
+
+@admin.register(ModerationSettings)
+class ModerationSettingsAdmin(admin.ModelAdmin):
+    """The single row of moderation rules: no list, no second row, no deleting."""
+
+    fieldsets = [
+        (
+            _("Holding comments for a moderator"),
+            {
+                "fields": [
+                    "hold_all",
+                    "require_prior_approval",
+                    "link_limit",
+                    "moderation_words",
+                    "disallowed_words",
+                ]
+            },
+        ),
+        (_("Threads"), {"fields": ["close_after_days", "thread_depth"]}),
+        (_("Email"), {"fields": ["notify_moderators", "notify_article_author"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return (
+            super().has_add_permission(request)
+            and not ModerationSettings.objects.exists()
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        rules = ModerationSettings.load()
+        return redirect("admin:comments_moderationsettings_change", rules.pk)
