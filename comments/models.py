@@ -19,6 +19,30 @@ class CommentQuerySet(models.QuerySet):
     def trash(self):
         return self.filter(status=Comment.Status.TRASH)
 
+    def on_article_page(self, article, own_pending=()):
+        """
+        The comments readers see under an article, oldest first: approved ones,
+        plus the given pending ones (the reader's own, shown only to them).
+        """
+        return (
+            self.filter(article=article)
+            .filter(
+                models.Q(status=Comment.Status.APPROVED)
+                | models.Q(status=Comment.Status.PENDING, pk__in=list(own_pending))
+            )
+            .only(
+                "pk",
+                "article_id",
+                "parent_id",
+                "author_name",
+                "author_url",
+                "body",
+                "status",
+                "created_at",
+            )
+            .order_by("created_at", "pk")
+        )
+
     def check_due(self, now=None):
         """Pending comments whose spam check has not succeeded and is due again."""
         return self.filter(

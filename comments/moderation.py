@@ -102,7 +102,7 @@ def refusal(comment, *, request, rules=None):
     elif (
         settings.COMMENTS_FLOOD_SECONDS
         and Comment.objects.filter(
-            Q(author_email__iexact=comment.author_email) | Q(ip_address=ip),
+            _same_author(comment) | Q(ip_address=ip),
             created_at__gte=timezone.now()
             - timedelta(seconds=settings.COMMENTS_FLOOD_SECONDS),
         ).exists()
@@ -114,9 +114,7 @@ def refusal(comment, *, request, rules=None):
         )
     elif (
         Comment.objects.filter(
-            article=article,
-            author_email__iexact=comment.author_email,
-            body=comment.body,
+            _same_author(comment), article=article, body=comment.body
         )
         .exclude(status=Status.TRASH)
         .exists()
@@ -132,6 +130,12 @@ def refusal(comment, *, request, rules=None):
         comment.author_email,
     )
     return message
+
+
+def _same_author(comment):
+    if comment.user_id:
+        return Q(user_id=comment.user_id)
+    return Q(author_email__iexact=comment.author_email)
 
 
 # Intake and the spam check -----------------------------------------------------
@@ -389,10 +393,7 @@ def held_by_rules(comment, rules=None):
         return gettext("contains “%(word)s” (moderation list)") % {"word": word}
     if rules.require_prior_approval:
         earlier = Comment.objects.approved().exclude(pk=comment.pk)
-        author = Q(author_email__iexact=comment.author_email)
-        if comment.user_id:
-            author |= Q(user_id=comment.user_id)
-        if not earlier.filter(author).exists():
+        if not earlier.filter(_same_author(comment)).exists():
             return gettext("first comment by this author")
     return ""
 

@@ -65,3 +65,27 @@ def editor(db):
     from tests.factories import UserFactory
 
     return UserFactory(username="anna", is_staff=True, groups=["Editor"])
+
+
+@pytest.fixture
+def comment_data():
+    """Build the POST data of a valid comment form, shown a minute ago."""
+    import time
+
+    from django.core import signing
+
+    from comments.forms import ISSUED_SALT
+
+    def build(article, **fields):
+        issued = {"a": article.pk, "t": time.time() - 60}
+        return {
+            "author_name": "Anna Bianchi",
+            "author_email": "anna@example.org",
+            "author_url": "",
+            "body": "A fair point, well made.",
+            "issued": signing.dumps(issued, salt=ISSUED_SALT),
+            "homepage": "",
+            **fields,
+        }
+
+    return build

@@ -1,0 +1,184 @@
+import logging
+import time
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Layout, Submit
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import Comment
+
+logger = logging.getLogger(__name__)
+
+ISSUED_SALT = "comments.form.issued"
+# A form shown longer ago than this is stale: the reader gets a fresh one.
+ISSUED_MAX_AGE = 60 * 60 * 24 * 2
+
+
+def issue_token(article_id):
+    """A signed note of when the form for an article was shown."""
+    return signing.dumps(
+        {"a": article_id, "t": round(time.time(), 1)}, salt=ISSUED_SALT
+    )
+
+
+class CommentForm(forms.ModelForm):
+    """
+    A reader's comment. Checks its fields only; whether the comment may be posted
+    at all (closed, flood, duplicate) is for ``moderation.refusal``.
+    """
+
+    remember = forms.BooleanField(
+        label=_("Remember my name, email and website on this browser"),
+        required=False,
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    issued = forms.CharField(widget=forms.HiddenInput)
+    # A honeypot: hidden from people (and from screen readers); bots fill it in.
+    homepage = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    class Meta:
+        model = Comment
+        fields = ["author_name", "author_email", "author_url", "body"]
+        labels = {
+            "author_name": _("Name"),
+            "author_email": _("Email"),
+            "author_url": _("Website"),
+            "body": _("Comment"),
+        }
+        help_texts = {
+            "author_email": _("Never published."),
+        }
+        widgets = {
+            "author_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "author_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "author_url": forms.URLInput(attrs={"autocomplete": "url"}),
+            "body": forms.Textarea(attrs={"rows": 6}),
+        }
+        error_messages = {
+            "author_name": {"required": _("Please enter your name.")},
+            "author_email": {
+                "required": _("Please enter your email address."),
+                "invalid": _("Enter a valid email address, such as name@example.com."),
+            },
+            "author_url": {
+                "invalid": _("Enter a valid web address, such as https://example.com.")
+            },
+            "body": {"required": _("Please write your comment.")},
+        }
+
+    def __init__(self, *args, article, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.article = article
+        self.user = user if user is not None and user.is_authenticated else None
+        self.fields["author_url"].assume_scheme = "https"
+        self.fields["body"].strip = True
+        if self.user:
+            # Logged-in readers comment under their account.
+            for name in ("author_name", "author_email", "author_url", "remember"):
+                del self.fields[name]
+        self.fields["issued"].initial = issue_token(article.pk)
+        self.helper = self._helper()
+
+    def _helper(self):
+        helper = FormHelper(self)
+        helper.form_tag = False  # the template writes <form>, with its action
+        shown = [
+            name
+            for name in (
+                "author_name",
+                "author_email",
+                "author_url",
+                "body",
+                "remember",
+            )
+            if name in self.fields
+        ]
+        helper.layout = Layout(
+            "parent",
+            "issued",
+            *shown,
+            # Off-screen rather than display:none, which some bots detect.
+            Div(
+                "homepage",
+                css_class="comment-form__trap",
+                aria_hidden="true",
+                style="position:absolute;left:-10000px;width:1px;overflow:hidden",
+            ),
+            Submit("post", _("Post comment")),
+        )
+        return helper
+
+    def full_clean(self):
+        super().full_clean()
+        if self.errors:
+            # The form is shown again: its minimum-time clock starts again too.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("issued")] = issue_token(self.article.pk)
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        limit = settings.COMMENTS_MAX_LENGTH
+        if len(body) > limit:
+            raise forms.ValidationError(
+                ngettext(
+                    "Your comment is %(length)s characters long; please shorten it "
+                    "to %(limit)s character.",
+                    "Your comment is %(length)s characters long; please shorten it "
+                    "to %(limit)s characters.",
+                    limit,
+                )
+                % {"length": len(body), "limit": limit},
+                code="max_length",
+            )
+        return body
+
+    def clean_homepage(self):
+        if self.cleaned_data["homepage"]:
+            logger.info("Comment refused on article %s: honeypot", self.article.pk)
+            raise forms.ValidationError(
+                _("This field must stay empty. Your comment was not sent."),
+                code="honeypot",
+            )
+        return ""
+
+    def clean_issued(self):
+        stale = _("This form is too old. Please check your comment and send it again.")
+        try:
+            token = signing.loads(
+                self.cleaned_data["issued"], salt=ISSUED_SALT, max_age=ISSUED_MAX_AGE
+            )
+        except signing.BadSignature:
+            logger.info("Comment refused on article %s: bad token", self.article.pk)
+            raise forms.ValidationError(stale, code="stale") from None
+        if token.get("a") != self.article.pk:
+            raise forms.ValidationError(stale, code="stale")
+        if time.time() - token["t"] < settings.COMMENTS_MIN_FORM_SECONDS:
+            logger.info("Comment refused on article %s: sent too fast", self.article.pk)
+            raise forms.ValidationError(
+                _(
+                    "Your comment was sent very quickly after the page opened. "
+                    "Please check it and send it again."
+                ),
+                code="too_fast",
+            )
+        return token
+
+    def _post_clean(self):
+        if self.user:
+            self.instance.user = self.user
+            self.instance.author_name = (
+                self.user.get_full_name() or self.user.get_username()
+            )
+            self.instance.author_email = self.user.email
+        self.instance.article = self.article
+        self.instance.parent_id = self.cleaned_data.get("parent") or None
+        super()._post_clean()

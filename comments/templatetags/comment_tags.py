@@ -1,0 +1,157 @@
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django import template
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from articles.sanitize import comment_text_to_html
+
+from .. import moderation
+from ..forms import CommentForm
+from ..models import Comment, ModerationSettings
+from ..views import FOCUS_SESSION_KEY, PENDING_SESSION_KEY, remembered_author
+
+register = template.Library()
+
+
+@dataclass
+class Node:
+    """One comment in the flattened thread, with the markup it needs around it."""
+
+    comment: Comment
+    depth: int
+    can_reply: bool = False
+    opens: bool = False  # its replies follow, in a nested list
+    closes: range = range(0)  # nested lists to close after it
+
+    @property
+    def pending(self):
+        return self.comment.status == Comment.Status.PENDING
+
+    @property
+    def body_html(self):
+        # comment_text_to_html escapes everything the reader typed.
+        return mark_safe(comment_text_to_html(self.comment.body))
+
+    @property
+    def author_link(self):
+        url = self.comment.author_url
+        return url if url.lower().startswith(("http://", "https://")) else ""
+
+
+def build_thread(comments, max_depth):
+    """
+    Arrange comments (oldest first) into threads.
+
+    Returns the root comments and a function giving the flattened nodes of a list
+    of roots. Replies deeper than max_depth are shown at max_depth, after their
+    parent; a reply whose parent is not shown starts a thread of its own.
+    """
+    shown = {c.pk for c in comments}
+    children = defaultdict(list)
+    roots = []
+    for comment in comments:
+        if comment.parent_id in shown:
+            children[comment.parent_id].append(comment)
+        else:
+            roots.append(comment)
+    max_depth = max(max_depth, 1)
+
+    def flatten(page_roots):
+        nodes = []
+        stack = [(root, 1) for root in reversed(page_roots)]
+        while stack:
+            comment, depth = stack.pop()
+            nodes.append(Node(comment, min(depth, max_depth)))
+            stack.extend((c, depth + 1) for c in reversed(children[comment.pk]))
+        for node, following in zip(nodes, [*nodes[1:], None], strict=False):
+            next_depth = following.depth if following else 1
+            node.opens = next_depth > node.depth
+            node.closes = range(0 if node.opens else node.depth - next_depth)
+        return nodes
+
+    return roots, flatten
+
+
+def _root_of(comment_id, comments):
+    parents = {c.pk: c.parent_id for c in comments}
+    seen = set()
+    while parents.get(comment_id) in parents and comment_id not in seen:
+        seen.add(comment_id)
+        comment_id = parents[comment_id]
+    return comment_id
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@register.inclusion_tag("comments/includes/comments.html", takes_context=True)
+def comment_section(context, article):
+    """
+    The comments under an article and the form to add one.
+
+    One query fetches the approved comments (and the reader's own pending ones);
+    threads, pages and reply links are worked out here.
+    """
+    request = context.get("request")
+    session = getattr(request, "session", None)
+    rules = ModerationSettings.load()
+    own_pending = session.get(PENDING_SESSION_KEY, []) if session else []
+    comments = list(Comment.objects.on_article_page(article, own_pending))
+    approved_count = sum(c.status == Comment.Status.APPROVED for c in comments)
+    roots, flatten = build_thread(comments, rules.thread_depth)
+
+    paginator = Paginator(roots, settings.COMMENTS_PER_PAGE)
+    query = request.GET if request else {}
+    number = _int(query.get("cpage"))
+    focus = session.pop(FOCUS_SESSION_KEY, None) if session else None
+    if number is None and focus is not None:
+        root = _root_of(focus, comments)
+        index = next((i for i, c in enumerate(roots) if c.pk == root), 0)
+        number = index // paginator.per_page + 1
+    page = paginator.get_page(number)
+    nodes = flatten(page.object_list)
+
+    closed = moderation.comments_closed(article, rules)
+    reply_to = None
+    for node in nodes:
+        node.can_reply = (
+            not closed and not node.pending and node.depth < max(rules.thread_depth, 1)
+        )
+        if node.can_reply and node.comment.pk == _int(query.get("replyto")):
+            reply_to = node.comment
+
+    form = None
+    if not closed:
+        user = getattr(request, "user", None)
+        remembered = remembered_author(request) if request else {}
+        form = CommentForm(
+            article=article,
+            user=user,
+            initial={
+                "author_name": remembered.get("name", ""),
+                "author_email": remembered.get("email", ""),
+                "author_url": remembered.get("url", ""),
+                "remember": bool(remembered),
+                "parent": reply_to.pk if reply_to else None,
+            },
+        )
+    return {
+        "article": article,
+        "count": approved_count,
+        "nodes": nodes,
+        "page": page,
+        "closed": closed,
+        "form": form,
+        "reply_to": reply_to,
+        "post_url": reverse("comments:post", args=[article.pk]),
+        "request": request,
+        "user": getattr(request, "user", None),
+    }
