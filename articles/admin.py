@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
@@ -163,6 +163,11 @@ class ArticleAdmin(BulkTransitionMixin, CompareVersionAdmin):
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related("categories")
         if workflow.is_editor(request.user):
+            return queryset
+        return queryset.filter(author=request.user)
+
+    def get_ordering(self, request):
+        if workflow.is_editor(request.user):
             # Editors first see what waits for them: articles in review.
             attention = Case(
                 When(status=Article.Status.REVIEW, then=Value(0)),
@@ -171,17 +176,13 @@ class ArticleAdmin(BulkTransitionMixin, CompareVersionAdmin):
             )
         else:
             # Journalists see their own articles, the sent-back ones first.
-            queryset = queryset.filter(author=request.user)
             attention = Case(
                 When(status=Article.Status.RETURNED, then=Value(0)),
                 When(status=Article.Status.DRAFT, then=Value(1)),
                 default=Value(2),
                 output_field=IntegerField(),
             )
-        return queryset.annotate(attention=attention)
-
-    def get_ordering(self, request):
-        return ["attention", "-updated_at"]
+        return [attention.asc(), "-updated_at"]
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
@@ -244,7 +245,12 @@ class ArticleAdmin(BulkTransitionMixin, CompareVersionAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "author":
-            kwargs["queryset"] = User.objects.filter(is_staff=True, is_active=True)
+            # Staff write articles; former authors stay valid on their articles.
+            kwargs["queryset"] = (
+                User.objects.filter(Q(is_staff=True) | Q(articles__isnull=False))
+                .distinct()
+                .order_by("username")
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def view_on_site(self, obj):

@@ -25,12 +25,18 @@ ARTICLE_EDITOR_EXTENSIONS = {
     "Heading": {"levels": [2, 3, 4]},
     "BulletList": True,
     "OrderedList": True,
+    "ListItem": True,
     "Blockquote": True,
     "HorizontalRule": True,
     "HardBreak": True,
     "Link": {"enableTarget": False},
     "Table": True,
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
+    # Library images: the Image button takes the address shown in the image admin.
     "Figure": True,
+    "Caption": True,
     "Image": True,
     "History": True,
 }

@@ -68,6 +68,71 @@ def editor(db):
 
 
 @pytest.fixture
+def article_form_data():
+    """
+    Build the POST data of the article admin form for ``article``, with changes.
+
+    ``article_form_data(article, title="New")``; ``status`` takes a workflow state
+    ("draft", "review", "returned", "scheduled", "published").
+    """
+
+    def build(article=None, **changes):
+        from django.utils import timezone
+
+        data = {
+            "title": "",
+            "slug": "",
+            "standfirst": "",
+            "body": "",
+            "featured_image": "",
+            "categories": [],
+            "tags": [],
+            "status": "draft",
+            "note": "",
+            "author": "",
+            "byline": "",
+            "comments_open": "on",
+            "published_at_0": "",
+            "published_at_1": "",
+            "version": "",
+            "transitions-TOTAL_FORMS": "0",
+            "transitions-INITIAL_FORMS": "0",
+        }
+        if article is not None:
+            data.update(
+                title=article.title,
+                slug=article.slug,
+                standfirst=article.standfirst,
+                body=article.body,
+                featured_image=article.featured_image_id or "",
+                categories=[c.pk for c in article.categories.all()],
+                tags=[t.pk for t in article.tags.all()],
+                status=article.state().value,
+                author=article.author_id,
+                byline=article.byline,
+                version=article.version,
+            )
+            if not article.comments_open:
+                del data["comments_open"]
+            if article.published_at:
+                when = timezone.localtime(article.published_at)
+                data["published_at_0"] = when.strftime("%Y-%m-%d")
+                data["published_at_1"] = when.strftime("%H:%M:%S")
+        if "published_at" in changes:
+            when = changes.pop("published_at")
+            when = timezone.localtime(when) if when else None
+            data["published_at_0"] = when.strftime("%Y-%m-%d") if when else ""
+            data["published_at_1"] = when.strftime("%H:%M:%S") if when else ""
+        if changes.get("comments_open") is False:
+            del changes["comments_open"]
+            data.pop("comments_open", None)
+        data.update(changes)
+        return data
+
+    return build
+
+
+@pytest.fixture
 def comment_data():
     """Build the POST data of a valid comment form, shown a minute ago."""
     import time
