@@ -18,6 +18,23 @@ def _test_settings(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """
+    Start every test in the default language.
+
+    LocaleMiddleware leaves the last request's language active in the thread, so
+    without this a test that fetched /en/ would make the next test's reverse()
+    and get_absolute_url() return /en/ addresses.
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(scope="session")
 def _akismet_server_process():
     from tests.akismet_server import AkismetServer
@@ -154,3 +171,22 @@ def comment_data():
         }
 
     return build
+
+
+@pytest.fixture
+def post_comment(client, comment_data, django_capture_on_commit_callbacks):
+    """
+    Post a comment form to an article and run what waits for the commit (the
+    spam check task, emails), as a real request would.
+    """
+    from django.urls import reverse
+
+    def post(article, *, using=None, extra=None, **fields):
+        with django_capture_on_commit_callbacks(execute=True):
+            return (using or client).post(
+                reverse("comments:post", args=[article.pk]),
+                comment_data(article, **fields),
+                **(extra or {}),
+            )
+
+    return post
