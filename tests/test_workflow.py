@@ -153,9 +153,8 @@ def test_scheduled_article_appears_by_itself(
     assert article.state() == State.SCHEDULED
     assert article.published_at == when
     assert not Article.objects.published().filter(pk=article.pk).exists()
-    assert (
-        "Scheduled" in mailoutbox[0].subject or "Programmato" in mailoutbox[0].subject
-    )
+    assert [m.to for m in mailoutbox] == [["luca@example.com"]]
+    assert "At noon" in mailoutbox[0].subject
     with time_machine.travel(when + timedelta(seconds=1)):
         assert Article.objects.published().filter(pk=article.pk).exists()
 
