@@ -20,7 +20,9 @@ QUEUE = reverse("admin:comments_comment_changelist")
 
 
 @pytest.fixture(autouse=True)
-def _english():
+def _english(settings):
+    """Admin in English: it speaks the site's default language, Italian."""
+    settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
 
