@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .feeds import ArticleCommentsFeed, LatestCommentsFeed
 
 app_name = "comments"
 
@@ -11,4 +12,8 @@ urlpatterns = [
         name="post",
     ),
     path("comments/privacy/", views.PrivacyView.as_view(), name="privacy"),
+    path("comments/feed/", LatestCommentsFeed(), name="feed"),
+    path(
+        "comments/feed/<int:article_id>/", ArticleCommentsFeed(), name="article-feed"
+    ),
 ]
