@@ -34,6 +34,24 @@ class PublishedArticleMixin:
         )
 
 
+class ArticleListView(PublishedArticleMixin, ListView):
+    """
+    A paginated list of published articles.
+
+    With ``require_articles``, a list with no article answers 404. The check
+    reads the paginator's count, which the page needs anyway, instead of the
+    extra EXISTS query that ``allow_empty = False`` makes.
+    """
+
+    require_articles = False
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.require_articles and not context["paginator"].count:
+            raise Http404(_("There are no published articles here."))
+        return context
+
+
 class ArticleArchiveIndexView(PublishedArticleMixin, ArchiveIndexView):
     """The home page: the latest articles, newest first."""
 
@@ -115,7 +133,7 @@ class ArticlePreviewView(DetailView):
         ).prefetch_related("categories", "tags")
 
 
-class CategoryArticleListView(PublishedArticleMixin, ListView):
+class CategoryArticleListView(ArticleListView):
     """A section: its own articles and those of its subcategories."""
 
     template_name = "articles/category.html"
@@ -128,10 +146,10 @@ class CategoryArticleListView(PublishedArticleMixin, ListView):
         return super().get_context_data(category=self.category, **kwargs)
 
 
-class TagArticleListView(PublishedArticleMixin, ListView):
+class TagArticleListView(ArticleListView):
     template_name = "articles/tag.html"
     # A tag used only on unpublished articles has no public page.
-    allow_empty = False
+    require_articles = True
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
@@ -141,10 +159,10 @@ class TagArticleListView(PublishedArticleMixin, ListView):
         return super().get_context_data(tag=self.tag, **kwargs)
 
 
-class AuthorArticleListView(PublishedArticleMixin, ListView):
+class AuthorArticleListView(ArticleListView):
     template_name = "articles/author.html"
     # Only people who signed a published article have a public page.
-    allow_empty = False
+    require_articles = True
 
     def get_queryset(self):
         self.author = get_object_or_404(
@@ -159,7 +177,7 @@ class AuthorArticleListView(PublishedArticleMixin, ListView):
         return super().get_context_data(author=self.author, profile=profile, **kwargs)
 
 
-class ArticleSearchView(PublishedArticleMixin, ListView):
+class ArticleSearchView(ArticleListView):
     """Search results for ?q=; with no query, only the form."""
 
     template_name = "articles/search.html"
