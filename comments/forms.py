@@ -37,7 +37,7 @@ class CommentForm(forms.ModelForm):
         required=False,
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    issued = forms.CharField(widget=forms.HiddenInput)
+    issued = forms.CharField(required=False, widget=forms.HiddenInput)
     # A honeypot: hidden from people (and from screen readers); bots fill it in.
     homepage = forms.CharField(
         label=_("Leave this field empty"),
@@ -141,36 +141,39 @@ class CommentForm(forms.ModelForm):
             )
         return body
 
-    def clean_homepage(self):
-        if self.cleaned_data["homepage"]:
+    def clean(self):
+        # Hidden fields: their errors go at the top of the form, where people see them.
+        cleaned = super().clean()
+        if cleaned.get("homepage"):
             logger.info("Comment refused on article %s: honeypot", self.article.pk)
-            raise forms.ValidationError(
-                _("This field must stay empty. Your comment was not sent."),
-                code="honeypot",
+            self.add_error(
+                None,
+                _(
+                    "Your comment looks automated and was not sent. If you are a "
+                    "person, please leave the last field empty."
+                ),
             )
-        return ""
+        problem = self._token_problem(self.data.get(self.add_prefix("issued"), ""))
+        if problem:
+            self.add_error(None, problem)
+        return cleaned
 
-    def clean_issued(self):
+    def _token_problem(self, value):
         stale = _("This form is too old. Please check your comment and send it again.")
         try:
-            token = signing.loads(
-                self.cleaned_data["issued"], salt=ISSUED_SALT, max_age=ISSUED_MAX_AGE
-            )
+            token = signing.loads(value, salt=ISSUED_SALT, max_age=ISSUED_MAX_AGE)
         except signing.BadSignature:
             logger.info("Comment refused on article %s: bad token", self.article.pk)
-            raise forms.ValidationError(stale, code="stale") from None
-        if token.get("a") != self.article.pk:
-            raise forms.ValidationError(stale, code="stale")
-        if time.time() - token["t"] < settings.COMMENTS_MIN_FORM_SECONDS:
+            return stale
+        if not isinstance(token, dict) or token.get("a") != self.article.pk:
+            return stale
+        if time.time() - token.get("t", 0) < settings.COMMENTS_MIN_FORM_SECONDS:
             logger.info("Comment refused on article %s: sent too fast", self.article.pk)
-            raise forms.ValidationError(
-                _(
-                    "Your comment was sent very quickly after the page opened. "
-                    "Please check it and send it again."
-                ),
-                code="too_fast",
+            return _(
+                "Your comment was sent very quickly after the page opened. "
+                "Please check it and send it again."
             )
-        return token
+        return ""
 
     def _post_clean(self):
         if self.user:

@@ -29,7 +29,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, Q, When
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone, translation
@@ -99,27 +99,16 @@ def refusal(comment, *, request, rules=None):
     ):
         reason = "bad parent"
         message = gettext("The comment you are replying to is not available.")
-    elif (
-        settings.COMMENTS_FLOOD_SECONDS
-        and Comment.objects.filter(
-            _same_author(comment) | Q(ip_address=ip),
-            created_at__gte=timezone.now()
-            - timedelta(seconds=settings.COMMENTS_FLOOD_SECONDS),
-        ).exists()
-    ):
-        reason = "flood"
-        message = gettext(
-            "You are posting comments too quickly. Please wait a few seconds and "
-            "send your comment again."
+    elif repeat := _repeated(comment, ip):
+        reason = repeat
+        message = (
+            gettext("You have already posted this comment.")
+            if repeat == "duplicate"
+            else gettext(
+                "You are posting comments too quickly. Please wait a few seconds "
+                "and send your comment again."
+            )
         )
-    elif (
-        Comment.objects.filter(
-            _same_author(comment), article=article, body=comment.body
-        )
-        .exclude(status=Status.TRASH)
-        .exists()
-    ):
-        reason, message = "duplicate", gettext("You have already posted this comment.")
     else:
         return ""
     logger.info(
@@ -130,6 +119,32 @@ def refusal(comment, *, request, rules=None):
         comment.author_email,
     )
     return message
+
+
+def _repeated(comment, ip):
+    """
+    Return "duplicate" (same author, text and article), "flood" (same IP or email
+    within COMMENTS_FLOOD_SECONDS) or "", in one query.
+    """
+    duplicate = (
+        _same_author(comment)
+        & Q(article=comment.article, body=comment.body)
+        & ~Q(status=Status.TRASH)
+    )
+    matches = duplicate
+    if seconds := settings.COMMENTS_FLOOD_SECONDS:
+        since = timezone.now() - timedelta(seconds=seconds)
+        matches |= Q(created_at__gte=since) & (_same_author(comment) | Q(ip_address=ip))
+    hit = (
+        Comment.objects.filter(matches)
+        .annotate(is_duplicate=Case(When(duplicate, then=True), default=False))
+        .order_by("-is_duplicate")
+        .values_list("is_duplicate", flat=True)
+        .first()
+    )
+    if hit is None:
+        return ""
+    return "duplicate" if hit else "flood"
 
 
 def _same_author(comment):
@@ -160,12 +175,11 @@ def receive(comment, *, request):
     comment.created_at = comment.status_changed_at = now
     comment.next_check_at = now + CHECK_GRACE
     comment.akismet_data = spam.comment_data(comment)
-    with transaction.atomic():
-        comment.save()
-        _record(comment, gettext("received"), to_status=Status.PENDING)
-        transaction.on_commit(
-            partial(tasks.check_comment.enqueue, comment_id=comment.pk)
-        )
+    # No transaction of its own, to keep intake cheap: the row is what matters,
+    # and if the event or the task were lost, the sweep still checks the comment.
+    comment.save()
+    _record(comment, gettext("received"), to_status=Status.PENDING)
+    transaction.on_commit(partial(tasks.check_comment.enqueue, comment_id=comment.pk))
     return comment
 
 

@@ -11,10 +11,14 @@ from articles.models import Article
 from . import moderation
 from .forms import CommentForm
 
-# Session keys: the reader's own pending comments, shown only to their browser,
-# and the comment to show after posting (its page of the thread).
-PENDING_SESSION_KEY = "comments_pending"
-FOCUS_SESSION_KEY = "comments_focus"
+# The reader's own pending comments, shown only to their browser. A signed
+# cookie rather than the session: posting and reading then cost no session query,
+# and a cached article page can still show them (the cookie varies the page).
+PENDING_COOKIE = "comments_pending"
+PENDING_COOKIE_SALT = "comments.pending"
+PENDING_COOKIE_AGE = 60 * 60 * 24 * 14
+# After posting, the article opens at the page of the thread holding the comment.
+FOCUS_PARAMETER = "comment"
 # The "remember me" cookie: name, email and website, signed.
 AUTHOR_COOKIE = "comment_author"
 AUTHOR_COOKIE_SALT = "comments.author"
@@ -45,9 +49,9 @@ class CommentPostView(CreateView):
             form.add_error(None, refused)
             return self.form_invalid(form)
         comment = moderation.receive(form.instance, request=self.request)
-        remember_pending(self.request, comment)
         messages.success(self.request, gettext("Thank you for your comment."))
-        return remember_author(redirect(comment.get_absolute_url()), form)
+        response = redirect(comment_url(comment, self.article))
+        return remember_author(remember_pending(response, self.request, comment), form)
 
     def form_invalid(self, form):
         response = super().form_invalid(form)
@@ -68,11 +72,43 @@ class PrivacyView(TemplateView):
         )
 
 
-def remember_pending(request, comment):
+def comment_url(comment, article):
+    return (
+        f"{article.get_absolute_url()}?{FOCUS_PARAMETER}={comment.pk}"
+        f"#comment-{comment.pk}"
+    )
+
+
+def remember_pending(response, request, comment):
     """Let this browser, and only this one, see its comment while it is pending."""
-    pending = request.session.get(PENDING_SESSION_KEY, [])
-    request.session[PENDING_SESSION_KEY] = [*pending[-19:], comment.pk]
-    request.session[FOCUS_SESSION_KEY] = comment.pk
+    pending = [*pending_ids(request)[-19:], comment.pk]
+    response.set_signed_cookie(
+        PENDING_COOKIE,
+        json.dumps(pending),
+        salt=PENDING_COOKIE_SALT,
+        max_age=PENDING_COOKIE_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def pending_ids(request):
+    """The ids of the comments this browser posted that may still be pending."""
+    raw = request.get_signed_cookie(
+        PENDING_COOKIE,
+        default=None,
+        salt=PENDING_COOKIE_SALT,
+        max_age=PENDING_COOKIE_AGE,
+    )
+    try:
+        ids = json.loads(raw) if raw else []
+    except ValueError:
+        return []
+    if not isinstance(ids, list):
+        return []
+    return [i for i in ids if isinstance(i, int)][-20:]
 
 
 def remember_author(response, form):

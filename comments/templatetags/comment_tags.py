@@ -12,7 +12,7 @@ from articles.sanitize import comment_text_to_html
 from .. import moderation
 from ..forms import CommentForm
 from ..models import Comment, ModerationSettings
-from ..views import FOCUS_SESSION_KEY, PENDING_SESSION_KEY, remembered_author
+from ..views import FOCUS_PARAMETER, pending_ids, remembered_author
 
 register = template.Library()
 
@@ -101,9 +101,8 @@ def comment_section(context, article):
     threads, pages and reply links are worked out here.
     """
     request = context.get("request")
-    session = getattr(request, "session", None)
     rules = ModerationSettings.load()
-    own_pending = session.get(PENDING_SESSION_KEY, []) if session else []
+    own_pending = pending_ids(request) if request else []
     comments = list(Comment.objects.on_article_page(article, own_pending))
     approved_count = sum(c.status == Comment.Status.APPROVED for c in comments)
     roots, flatten = build_thread(comments, rules.thread_depth)
@@ -111,7 +110,7 @@ def comment_section(context, article):
     paginator = Paginator(roots, settings.COMMENTS_PER_PAGE)
     query = request.GET if request else {}
     number = _int(query.get("cpage"))
-    focus = session.pop(FOCUS_SESSION_KEY, None) if session else None
+    focus = _int(query.get(FOCUS_PARAMETER))
     if number is None and focus is not None:
         root = _root_of(focus, comments)
         index = next((i for i, c in enumerate(roots) if c.pk == root), 0)
