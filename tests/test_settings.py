@@ -18,10 +18,10 @@ from django.test import Client
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SETTINGS = BASE_DIR / "newsroom" / "settings.py"
-# Variables the settings read without the DJANGO_ prefix.
-UNPREFIXED = re.compile(
-    r"^(DATABASE_URL|REDIS_URL|EMAIL_URL|SITE_URL|SITE_NAME|TASKS_BACKEND"
-    r"|AKISMET_\w+|COMMENTS_\w+)$"
+README = BASE_DIR / "README.md"
+# Every environment variable settings.py reads, e.g. env.str("DJANGO_DEBUG", ...).
+SETTINGS_VARIABLES = frozenset(
+    re.findall(r'env\.\w+\(\s*"([A-Z][A-Z0-9_]*)"', SETTINGS.read_text())
 )
 
 
@@ -30,7 +30,7 @@ def clean_environ(**values):
     environ = {
         name: value
         for name, value in os.environ.items()
-        if not (name.startswith("DJANGO_") or UNPREFIXED.match(name))
+        if not (name.startswith("DJANGO_") or name in SETTINGS_VARIABLES)
     }
     return environ | values
 
@@ -273,3 +273,10 @@ def test_production_static_files_are_hashed_compressed_and_served(settings, tmp_
     assert response["Content-Encoding"] == "gzip"
     assert "immutable" in response["Cache-Control"]
     response.close()
+
+
+def test_readme_documents_every_environment_variable():
+    """Each variable settings.py reads has a row in the README's table."""
+    assert {"DJANGO_SECRET_KEY", "DATABASE_URL", "EMAIL_URL"} <= SETTINGS_VARIABLES
+    rows = set(re.findall(r"^\| `([A-Z][A-Z0-9_]*)` \|", README.read_text(), re.M))
+    assert SETTINGS_VARIABLES - rows == set()
