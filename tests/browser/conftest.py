@@ -52,7 +52,7 @@ def pytest_runtest_makereport(item, call):
             except Exception as exc:  # the page may have crashed with the test
                 report.sections.append(("screenshot", f"not taken: {exc}"))
             else:
-                report.sections.append(("screenshot", str(path)))
+                report.sections.append(("screenshot", f"{page.url}\n{path}"))
     return report
 
 
