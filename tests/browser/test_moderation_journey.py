@@ -1,16 +1,31 @@
 """A moderator in a real browser: the queue, an approval, the published comment."""
 
+import importlib
+from types import SimpleNamespace
+
 import pytest
 
-from tests.factories import ArticleFactory, CommentFactory
+from django.apps import apps
+from django.contrib.auth.models import Group
+from django.db import connection
 
-# The live server needs committed data; restoring the serialized database also brings
-# back the Moderator group that a migration creates, in case an earlier transactional
-# test flushed it.
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+from tests.factories import ArticleFactory, CommentFactory, UserFactory
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def moderator(transactional_db):
+    """A staff user in the Moderator group, the group recreated if needed.
+
+    The group comes from a data migration; an earlier transactional test's flush
+    empties the table, so the migration's function runs again here.
+    """
+    migration = importlib.import_module("comments.migrations.0002_moderator_group")
+    migration.create_moderator_group(apps, SimpleNamespace(connection=connection))
+    user = UserFactory(username="maria", is_staff=True)
+    user.groups.add(Group.objects.get(name="Moderator"))
+    return user
 
 
 def test_moderator_approves_a_pending_comment_and_readers_see_it(
