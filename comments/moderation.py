@@ -204,6 +204,10 @@ def run_check(comment):
             message,
         )
     result = spam.check(comment)
+    if result.data and not comment.akismet_data:
+        # Kept for submit-spam/ham, which must repeat what comment-check was sent.
+        Comment.objects.filter(pk=comment.pk).update(akismet_data=result.data)
+        comment.akismet_data = result.data
     return apply_verdict(
         comment, result.verdict, reason=result.reason, detail=result.detail, rules=rules
     )

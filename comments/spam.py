@@ -134,7 +134,9 @@ def check(comment):
     """Ask Akismet whether a comment is spam; never raises for service failures."""
     if not is_enabled():
         return Result(Verdict.UNCHECKED, OFF)
-    data = comment_data(comment)
+    # The data stored when the comment was received, so that what Akismet saw
+    # can be repeated exactly in submit-spam/ham.
+    data = dict(comment.akismet_data) or comment_data(comment)
     answer, failure = _call("comment_check", data)
     if failure:
         return failure
