@@ -11,7 +11,14 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, AuthorProfile, Category, Image, Tag
+from articles.models import (
+    Article,
+    ArticleTransition,
+    AuthorProfile,
+    Category,
+    Image,
+    Tag,
+)
 from articles.sanitize import strip_html
 from comments.models import Comment, CommentEvent
 
@@ -59,6 +66,7 @@ def table_counts():
         model.__name__: model.objects.count()
         for model in (
             Article,
+            ArticleTransition,
             Category,
             Tag,
             Image,
@@ -122,6 +130,8 @@ def test_scheduled_draft_and_review_articles_stay_off_the_site(client):
     scheduled = Article.objects.scheduled().get()
     draft = Article.objects.drafts().get()
     in_review = Article.objects.in_review().get()
+    assert in_review.transitions.get().to_state == Article.State.REVIEW
+    assert not draft.transitions.exists()
     assert scheduled.published_at > timezone.now()
     hidden = [scheduled, draft, in_review]
     published = Article.objects.published()
@@ -196,6 +206,8 @@ def test_comments_in_every_status_each_explained_by_events():
         events = list(comment.events.all())
         assert events, comment.body
         assert events[-1].to_status == comment.status
+        assert events[0].to_status == "pending"
+        assert comment.akismet_data["comment_content"] == comment.body
         assert all(e.message for e in events)
     moderator = get_user_model().objects.get(username="moderator")
     assert CommentEvent.objects.filter(actor=moderator, to_status="trash").exists()

@@ -491,9 +491,10 @@ ARTICLES = [
 ]
 
 # Readers' comments, created directly in the state they would reach through
-# the moderation pipeline. ``events`` lists what led there: (from status,
-# to status, event kind, actor username, parameters). The kinds are worded
-# in the command, where the strings are translatable.
+# the moderation pipeline. ``events`` lists what led there after the comment was
+# received: (from status, to status, event kind, actor username, parameters).
+# ``held`` is why a comment was held, if it was. Both are worded in the command,
+# with the same translatable strings as comments/moderation.py.
 COMMENTS = [
     {
         "key": "scuola-rodari",
@@ -548,8 +549,8 @@ COMMENTS = [
         "status": "approved",
         "verdict": "ham",
         "hours_after": 9,
+        "held": ("held_first", {}),
         "events": [
-            ("pending", "pending", "ham", None, {}),
             ("pending", "pending", "held_first", None, {}),
             ("pending", "approved", "approved_by", "moderator", {}),
         ],
@@ -581,10 +582,7 @@ COMMENTS = [
         "verdict": "ham",
         "held": ("held_links", {"count": 2}),
         "hours_after": 20,
-        "events": [
-            ("pending", "pending", "ham", None, {}),
-            ("pending", "pending", "held_links", None, {"count": 2}),
-        ],
+        "events": [("pending", "pending", "held_links", None, {"count": 2})],
     },
     {
         "key": "lirone-pozzi",
@@ -597,7 +595,7 @@ COMMENTS = [
         "check_state": "off",
         "held": ("checking_off", {}),
         "hours_after": 30,
-        "events": [("", "pending", "checking_off", None, {})],
+        "events": [("pending", "pending", "checking_off", None, {})],
     },
     {
         "key": "lirone-spam",

@@ -7,6 +7,7 @@ from datetime import timedelta
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
@@ -15,10 +16,20 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
-from articles.models import Article, AuthorProfile, Category, Image, Tag
+from articles.models import (
+    Article,
+    ArticleTransition,
+    AuthorProfile,
+    Category,
+    Image,
+    Tag,
+)
 from comments.models import Comment, CommentEvent
+from comments.moderation import DISCARD_KEEP
+from comments.spam import OFF as SPAM_CHECKING_OFF
+from comments.spam import comment_data
 
 from .. import demo_content
 
@@ -32,18 +43,34 @@ STATUS = {
 }
 
 
+def held_reason(kind, **params):
+    """Return why a demo comment was held, worded as comments.moderation does."""
+    if not kind:
+        return ""
+    if kind == "held_links":
+        return ngettext("%(count)s link", "%(count)s links", params["count"]) % params
+    if kind == "held_first":
+        return _("first comment by this author")
+    if kind == "checking_off":
+        return _("spam checking is off")
+    raise ValueError(kind)
+
+
 def event_message(kind, actor=None, **params):
     """Return the explanation recorded for one step of a demo comment's history."""
-    who = actor.get_username() if actor else ""
+    if kind.startswith("held_"):
+        return _("Akismet: ham; held: %(reason)s") % {
+            "reason": held_reason(kind, **params)
+        }
+    who = {"user": actor.get_username() if actor else ""}
     messages = {
+        "received": lambda: _("received"),
         "ham": lambda: _("Akismet: ham"),
         "spam": lambda: _("Akismet: spam"),
-        "discard": lambda: _("Akismet: spam (discard)"),
-        "held_links": lambda: _("held: %(count)s links") % params,
-        "held_first": lambda: _("held: first comment from this author"),
+        "discard": lambda: _("Akismet: blatant spam, deleted soon"),
         "checking_off": lambda: _("spam checking is off: waiting for a moderator"),
-        "approved_by": lambda: _("approved by %(user)s") % {"user": who},
-        "trashed_by": lambda: _("moved to trash by %(user)s") % {"user": who},
+        "approved_by": lambda: _("approved by %(user)s") % who,
+        "trashed_by": lambda: _("moved to trash by %(user)s") % who,
     }
     return messages[kind]()
 
@@ -220,6 +247,7 @@ class Command(BaseCommand):
             )
             if created:
                 self.created += 1
+                self.record_workflow(article, spec, users)
                 article.categories.set(categories[s] for s in spec["categories"])
                 article.tags.set(tags[s] for s in spec["tags"])
                 if spec["image"]:
@@ -227,6 +255,37 @@ class Command(BaseCommand):
                     article.save(update_fields=["featured_image"])
             articles[spec["slug"]] = article
         return articles
+
+    def record_workflow(self, article, spec, users):
+        """
+        Record the editorial steps that led the article to its state, as
+        articles.workflow would have, without the mail it sends.
+        """
+        State = Article.State
+        journalist, editor = users["journalist"], users["editor"]
+        by_journalist = article.author == journalist
+        final = min(article.published_at or self.now, self.now - timedelta(hours=1))
+        steps = {
+            "draft": [],
+            "review": [(State.DRAFT, State.REVIEW, journalist)],
+            "published": (
+                [
+                    (State.DRAFT, State.REVIEW, journalist),
+                    (State.REVIEW, State.PUBLISHED, editor),
+                ]
+                if by_journalist
+                else [(State.DRAFT, State.PUBLISHED, editor)]
+            ),
+            "scheduled": [(State.DRAFT, State.SCHEDULED, editor)],
+        }[spec["status"]]
+        for n, (old, new, actor) in enumerate(reversed(steps)):
+            ArticleTransition.objects.create(
+                article=article,
+                actor=actor,
+                from_state=old,
+                to_state=new,
+                created_at=final - timedelta(hours=2 * n),
+            )
 
     def make_image(self, article, spec, users):
         picture = spec["image"]
@@ -249,7 +308,10 @@ class Command(BaseCommand):
         for spec in demo_content.COMMENTS:
             article = articles[spec["article"]]
             when = article.published_at + timedelta(hours=spec["hours_after"])
-            held_kind, held_params = spec.get("held", (None, {}))
+            steps = [("", "pending", "received", None, {}), *spec["events"]]
+            step_times = [when + timedelta(minutes=n * 15) for n in range(len(steps))]
+            check_state = spec.get("check_state", Comment.CheckState.CHECKED)
+            held_kind, held_params = spec.get("held", ("", {}))
             comment, created = Comment.objects.get_or_create(
                 article=article,
                 author_email=spec["author_email"],
@@ -260,33 +322,40 @@ class Command(BaseCommand):
                     "author_name": spec["author_name"],
                     "author_url": spec.get("author_url", ""),
                     "status": spec["status"],
-                    "held_reason": (
-                        event_message(held_kind, **held_params) if held_kind else ""
-                    ),
+                    "held_reason": held_reason(held_kind, **held_params),
                     "created_at": when,
-                    "status_changed_at": when + timedelta(minutes=30),
+                    "status_changed_at": step_times[-1],
                     "language": "it",
                     "ip_address": f"192.0.2.{len(comments) + 10}",
                     "user_agent": "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) "
                     "Gecko/20100101 Firefox/128.0",
-                    "referrer": DEV_SERVER + article.get_absolute_url(),
-                    "check_state": spec.get("check_state", "checked"),
+                    "referrer": settings.SITE_URL + article.get_absolute_url(),
+                    "check_state": check_state,
                     "verdict": spec.get("verdict", ""),
-                    "checked_at": when if spec.get("verdict") else None,
+                    "checked_at": step_times[1] if spec.get("verdict") else None,
+                    "last_check_error": (
+                        SPAM_CHECKING_OFF if check_state == "off" else ""
+                    ),
                     "delete_after": (
-                        when + timedelta(days=2)
-                        if spec.get("verdict") == "discard"
+                        self.now + DISCARD_KEEP
+                        if spec.get("verdict") == Comment.Verdict.DISCARD
                         else None
                     ),
                 },
             )
             if created:
                 self.created += 1
-                for n, (old, new, kind, actor, params) in enumerate(spec["events"]):
+                # What the pipeline would have sent to Akismet, so that a
+                # moderator's "spam" / "not spam" report can repeat it.
+                comment.akismet_data = comment_data(comment)
+                comment.save(update_fields=["akismet_data"])
+                for at, (old, new, kind, actor, params) in zip(
+                    step_times, steps, strict=True
+                ):
                     actor = users.get(actor)
                     CommentEvent.objects.create(
                         comment=comment,
-                        created_at=when + timedelta(minutes=n * 15),
+                        created_at=at,
                         actor=actor,
                         from_status=old,
                         to_status=new,
@@ -304,7 +373,7 @@ class Command(BaseCommand):
             _(
                 "Demo content ready: %(articles)s articles (%(published)s "
                 "published), %(categories)s categories, %(tags)s tags, "
-                "%(comments)s comments; %(created)s new rows this run."
+                "%(comments)s comments; %(created)s new objects this run."
             )
             % {
                 "articles": len(articles),
