@@ -15,7 +15,7 @@ PYTHON_OK := import sys; sys.exit(sys.version_info < (3, 12))
 PYTHON_CANDIDATES := $(or $(PYTHON),python3.14 python3.13 python3.12 python3 \
 	$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.*/bin/python3 2>/dev/null | sort -rV))
 
-.PHONY: help run test test-browser check messages compile-messages worker clean
+.PHONY: help run test test-browser check messages compile-messages worker bench clean
 
 help:
 	@echo "make run           install, migrate, load the demo content, serve on http://127.0.0.1:8000/"
@@ -94,6 +94,11 @@ compile-messages: $(VENV)/.installed
 # Runs tasks queued by processes started with TASKS_BACKEND=database.
 worker: $(VENV)/.installed
 	TASKS_BACKEND=database $(MANAGE) db_worker
+
+# The benchmark (issue 5), not part of `make test`: SIZE=large for the big
+# dataset (PostgreSQL), BENCH_ARGS="--scale-out" or "--duration 5" and so on.
+bench: $(VENV)/.installed
+	$(PY) -m tests.benchmark.run --size $(or $(SIZE),default) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info staticfiles .pytest_cache test-results
