@@ -24,6 +24,7 @@ help:
 	@echo "make check         Django's system checks and missing migrations"
 	@echo "make messages      extract the Italian catalogues and compile them"
 	@echo "make worker        run queued background tasks (TASKS_BACKEND=database)"
+	@echo "make bench         the benchmark (SIZE=large on PostgreSQL, BENCH_ARGS=--scale-out)"
 	@echo "make clean         remove .venv and generated files"
 
 # The virtualenv, rebuilt when pyproject.toml changes or its Python is too old.
