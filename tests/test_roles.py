@@ -174,7 +174,7 @@ def test_journalist_cannot_delete_a_published_article(client, journalist):
 
 @pytest.mark.django_db
 def test_journalist_has_no_bulk_publish_or_delete(client, journalist):
-    """Bulk publish, unpublish and delete are hidden, and a forged action does nothing."""
+    """Bulk publish, unpublish and delete are hidden; a forged action does nothing."""
     article = ArticleFactory(draft=True, author=journalist)
     client.force_login(journalist)
     url = reverse("admin:articles_article_changelist")
@@ -203,7 +203,7 @@ def test_journalist_sees_only_own_articles(client, journalist):
 
 @pytest.mark.django_db
 def test_journalist_cannot_touch_categories_or_users(client, journalist):
-    """Categories are read-only for journalists, users out of reach; autocomplete works."""
+    """Categories are read-only (autocomplete works) and users out of reach."""
     category = CategoryFactory(name="Politica")
     client.force_login(journalist)
     assert client.get(reverse("admin:articles_category_add")).status_code == 403
