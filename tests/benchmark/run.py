@@ -636,6 +636,9 @@ def print_table(rows, floor, static, queries, intake_result):
             status = r.get("status", "?") if r else "?"
             say(f"{label:<24} {mode:<5} {'not measured (HTTP ' + str(status) + ')'}")
             return
+        if not r["requests"]:
+            say(f"{label:<24} {mode:<5} no request completed within the run")
+            return
         to_floor = f"{r['rps'] / floor['rps']:.2f}" if floor and floor["rps"] else "n/a"
         to_static = (
             f"{r['rps'] / static['rps']:.4f}" if static and static["rps"] else "n/a"
@@ -724,18 +727,51 @@ def targets(rows, floor, intake_result, args):
                 f"{r['unchecked_left']} left unchecked",
             )
         )
-    if args.size == "default":
-        checks.append(
-            (
-                "large dataset within 1.5× of default",
-                None,
-                "needs a run with --size large to compare",
-            )
-        )
+    checks.append(compare_sizes(rows, args))
     say("Targets (issue 5):")
     for text, ok, detail in checks:
         mark = {True: "HOLDS ", False: "MISSED", None: "n/a   "}[ok]
         say(f"  [{mark}] {text}: {detail}")
+
+
+def save_results(rows, args):
+    """Keep each page's numbers, so a large run can be compared with a default one."""
+    keep = {
+        mode: {
+            label: {k: r[k] for k in ("rps", "p50_us", "p99_us")}
+            for label, r in pages.items()
+            if r.get("requests")
+        }
+        for mode, pages in rows.items()
+    }
+    keep["when"] = datetime.datetime.now(datetime.UTC).isoformat()
+    path = HERE / "data" / f"last-{args.size}.json"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps(keep, indent=1))
+
+
+def compare_sizes(rows, args):
+    """The target "every page within 1.5× of its time on the default dataset"."""
+    text = "large dataset: every page within 1.5× of its default-dataset p50"
+    other = "default" if args.size == "large" else "large"
+    path = HERE / "data" / f"last-{other}.json"
+    if not path.exists():
+        return (text, None, f"no {other} run on this machine yet (--size {other})")
+    saved = json.loads(path.read_text())
+    large = rows if args.size == "large" else saved
+    small = saved if args.size == "large" else rows
+    worst, worst_label = 0.0, ""
+    for mode in ("cold", "warm"):
+        for label, r in large.get(mode, {}).items():
+            base = small.get(mode, {}).get(label)
+            if r.get("p50_us") and base and base.get("p50_us"):
+                ratio = r["p50_us"] / base["p50_us"]
+                if ratio > worst:
+                    worst, worst_label = ratio, f"{label} ({mode})"
+    if not worst_label:
+        return (text, None, "nothing to compare")
+    detail = f"worst {worst_label}: {worst:.2f}× (other run: {saved['when'][:16]})"
+    return (text, worst <= 1.5, detail)
 
 
 def print_intake(r):
@@ -920,6 +956,8 @@ def main(argv=None):
         print_table(rows, floor, static, queries, intake_result)
         print_intake(intake_result)
         say()
+        if rows["cold"]:
+            save_results(rows, args)
         targets(rows, floor, intake_result, args)
     return 0
 
