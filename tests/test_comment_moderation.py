@@ -3,7 +3,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from django.contrib.admin import helpers
 from django.contrib.auth.models import Group, Permission
-from django.urls import reverse
+from django.urls import clear_url_caches, reverse
 from django.utils import translation
 
 from comments.models import Comment, CommentEvent
@@ -27,9 +27,14 @@ ACTIONS = [
 @pytest.fixture(autouse=True)
 def _english(settings):
     """Admin in English: it speaks the site's default language, Italian."""
+    default = settings.LANGUAGE_CODE
     settings.LANGUAGE_CODE = "en"
+    # URL reversing caches language prefixes, which depend on LANGUAGE_CODE.
+    clear_url_caches()
     with translation.override("en"):
         yield
+    settings.LANGUAGE_CODE = default
+    clear_url_caches()
 
 
 def act(client, action, *comments, **extra):
