@@ -85,7 +85,9 @@ messages: $(VENV)/.installed
 
 # gettext's msgfmt builds the .mo files; without it the ones already built are used.
 compile-messages: $(VENV)/.installed
-	@if command -v msgfmt >/dev/null; then \
+	@if [ -z "$$(find . -path ./.venv -prune -o -name '*.po' -print -quit)" ]; then \
+		: no catalogue yet; \
+	elif command -v msgfmt >/dev/null; then \
 		$(MANAGE) compilemessages --ignore=.venv --ignore=build -v0; \
 	else \
 		echo "gettext's msgfmt not found: using the .mo files already built" \
