@@ -149,7 +149,14 @@ def main(argv=None):
         "--delay", type=float, default=0.0, help="seconds to wait before answering"
     )
     args = parser.parse_args(argv)
-    server = AkismetServer(args.port, delay=args.delay, quiet=False)
+    try:
+        server = AkismetServer(args.port, delay=args.delay, quiet=False)
+    except OSError as exc:
+        parser.exit(
+            1,
+            f"Cannot listen on 127.0.0.1:{args.port} ({exc.strerror}); "
+            "choose another port with --port.\n",
+        )
     server.mode = args.mode
     print(f"Akismet-compatible server on {server.url} (mode {args.mode})")
     print(f"Use it: AKISMET_API_KEY=local-key AKISMET_API_URL={server.url} make run")
