@@ -653,6 +653,8 @@ def print_table(rows, floor, static, queries, intake_result):
         to_static = (
             f"{r['rps'] / static['rps']:.4f}" if static and static["rps"] else "n/a"
         )
+        if label == "comment POST":
+            to_floor = to_static = ""  # a POST is no page view: no ratio
         rss = r.get("rss") or []
         rss_text = f"{max(rss):.0f} (×{len(rss)})" if rss else ""
         say(
