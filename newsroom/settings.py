@@ -137,6 +137,8 @@ LOGIN_URL = "admin:login"
 LANGUAGE_CODE = "it"
 LANGUAGES = [("it", _("Italian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "newsroom" / "locale"]
+# Dates as the Italian press writes them: "5 novembre 2026".
+FORMAT_MODULE_PATH = ["newsroom.formats"]
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", "Europe/Rome")
 USE_I18N = True
 USE_TZ = True
