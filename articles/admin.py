@@ -14,7 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from . import workflow
+from . import cache, workflow
 from .forms import ArticleAdminForm, ImageAdminForm
 from .models import Article, ArticleTransition, AuthorProfile, Category, Image, Tag
 
@@ -31,8 +31,27 @@ reversion.register(Article, exclude=["search_vector"])
 RESTORE_KEEPS = ["status", "published_at", "version", "slug", "author_id"]
 
 
+class RefreshesPagesMixin:
+    """
+    Saving or deleting here changes what readers see (titles, sections, tags,
+    pictures, bylines, rules): their cached pages are refreshed.
+    """
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        cache.articles_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        cache.articles_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        cache.articles_changed()
+
+
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(RefreshesPagesMixin, admin.ModelAdmin):
     list_display = ["name", "parent", "position"]
     list_select_related = ["parent"]
     list_filter = [("parent", admin.EmptyFieldListFilter)]
@@ -42,7 +61,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(RefreshesPagesMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ("name",)}
@@ -107,7 +126,7 @@ class BulkTransitionMixin:
 
 
 @admin.register(Article)
-class ArticleAdmin(BulkTransitionMixin, CompareVersionAdmin):
+class ArticleAdmin(RefreshesPagesMixin, BulkTransitionMixin, CompareVersionAdmin):
     form = ArticleAdminForm
     list_display = ["title", "state_column", "author", "published_at", "category_list"]
     list_display_links = ["title"]
@@ -271,6 +290,7 @@ class ArticleAdmin(BulkTransitionMixin, CompareVersionAdmin):
         target = form.transition()
         if target is None:
             obj.save()
+            cache.articles_changed()
         else:
             workflow.move_to(
                 obj, target, by=request.user, note=form.cleaned_data.get("note", "")
@@ -360,7 +380,7 @@ class OwnedByUploaderMixin:
 
 
 @admin.register(Image)
-class ImageAdmin(OwnedByUploaderMixin, admin.ModelAdmin):
+class ImageAdmin(RefreshesPagesMixin, OwnedByUploaderMixin, admin.ModelAdmin):
     """
     The image library. Each image shows the address of its 960px rendition, to
     paste into the editor's Image button, with a button that copies it.
@@ -470,12 +490,12 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class NewsroomUserAdmin(UserAdmin):
+class NewsroomUserAdmin(RefreshesPagesMixin, UserAdmin):
     inlines = [*UserAdmin.inlines, AuthorProfileInline]
 
 
 @admin.register(AuthorProfile)
-class AuthorProfileAdmin(admin.ModelAdmin):
+class AuthorProfileAdmin(RefreshesPagesMixin, admin.ModelAdmin):
     """Administrators manage every profile; each author edits only their own."""
 
     list_display = ["__str__", "user"]

@@ -4,16 +4,24 @@ from django.urls import translate_url
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+# The addresses where a reader arrives: only these follow the browser's language.
+ENTRY_PATHS = {"/"}
+
 
 class BrowserLanguageMiddleware:
     """
-    Send a visitor to the version of the page in the language they prefer.
+    Send a visitor arriving at the home page to the language they prefer.
 
     Italian pages have no prefix, so LocaleMiddleware always serves them in
     Italian. A visitor whose language cookie (set by the switcher) or, with no
     cookie, whose browser's Accept-Language prefers another language is
-    redirected to that language's prefixed address, e.g. / to /en/. Choosing
+    redirected from the home page to that language's, / to /en/. Choosing
     Italian with the switcher sets the cookie to Italian and stops the redirect.
+
+    Only the entry page (ENTRY_PATHS) redirects: every other address answers the
+    same to everyone, so shared caches can keep one copy of it (no Vary on
+    Accept-Language or Cookie). Links on an English page keep the /en/ prefix,
+    and the switcher moves between the versions of any page.
     Goes after LocaleMiddleware.
     """
 
@@ -21,8 +29,9 @@ class BrowserLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method not in ("GET", "HEAD") or translation.get_language_from_path(
-            request.path_info
+        if (
+            request.method not in ("GET", "HEAD")
+            or request.path_info not in ENTRY_PATHS
         ):
             return self.get_response(request)
         preferred = translation.get_language_from_request(request, check_path=False)

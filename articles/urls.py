@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from . import feeds, views
+from .cache import cached_page
 
 
 class YearConverter:
@@ -31,35 +32,39 @@ register_converter(TwoDigitConverter, "dd")
 app_name = "articles"
 
 urlpatterns = [
-    path("", views.ArticleArchiveIndexView.as_view(), name="index"),
-    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
+    path("", cached_page(views.ArticleArchiveIndexView.as_view()), name="index"),
+    path("feed/", cached_page(feeds.LatestArticlesFeed()), name="feed"),
     path("search/", views.ArticleSearchView.as_view(), name="search"),
     path(
         "<yyyy:year>/<dd:month>/",
-        views.ArticleMonthArchiveView.as_view(),
+        cached_page(views.ArticleMonthArchiveView.as_view()),
         name="archive-month",
     ),
     path(
         "<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/",
-        views.ArticleDateDetailView.as_view(),
+        cached_page(views.ArticleDateDetailView.as_view()),
         name="detail",
     ),
     path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="preview"),
     path(
         "category/<slug:slug>/",
-        views.CategoryArticleListView.as_view(),
+        cached_page(views.CategoryArticleListView.as_view()),
         name="category",
     ),
     path(
         "category/<slug:slug>/feed/",
-        feeds.CategoryArticlesFeed(),
+        cached_page(feeds.CategoryArticlesFeed()),
         name="category-feed",
     ),
-    path("tag/<slug:slug>/", views.TagArticleListView.as_view(), name="tag"),
-    path("tag/<slug:slug>/feed/", feeds.TagArticlesFeed(), name="tag-feed"),
+    path(
+        "tag/<slug:slug>/", cached_page(views.TagArticleListView.as_view()), name="tag"
+    ),
+    path(
+        "tag/<slug:slug>/feed/", cached_page(feeds.TagArticlesFeed()), name="tag-feed"
+    ),
     path(
         "author/<str:username>/",
-        views.AuthorArticleListView.as_view(),
+        cached_page(views.AuthorArticleListView.as_view()),
         name="author",
     ),
 ]

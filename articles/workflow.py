@@ -27,6 +27,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from . import cache
 from .models import Article, ArticleTransition
 
 State = Article.State
@@ -230,6 +231,7 @@ def _move(article, from_state, to_state, *, by, note):
         Article.Status.PUBLISHED if to_state == State.SCHEDULED else to_state.value
     )
     article.save()
+    cache.articles_changed()
     step = ArticleTransition.objects.create(
         article=article,
         actor=by,

@@ -20,6 +20,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from articles.admin import RefreshesPagesMixin
+
 from . import moderation, spam
 from .models import Comment, CommentEvent, ModerationSettings
 
@@ -409,7 +411,7 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModerationSettings)
-class ModerationSettingsAdmin(admin.ModelAdmin):
+class ModerationSettingsAdmin(RefreshesPagesMixin, admin.ModelAdmin):
     """The single row of moderation rules: no list, no second row, no deleting."""
 
     fieldsets = [

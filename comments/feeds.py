@@ -6,6 +6,7 @@ from django.utils.html import linebreaks
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from articles import cache
 from articles.models import Article
 
 from .models import Comment
@@ -55,7 +56,9 @@ class LatestCommentsFeed(Feed):
 
 class ArticleCommentsFeed(LatestCommentsFeed):
     def get_object(self, request, article_id):
-        return get_object_or_404(Article.objects.published(), pk=article_id)
+        article = get_object_or_404(Article.objects.published(), pk=article_id)
+        cache.depends_on(request, cache.comments_of(article.pk))
+        return article
 
     def title(self, obj):
         return gettext("Comments on “%(article)s”") % {"article": obj.title}

@@ -35,6 +35,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 
+from articles import cache
+
 from . import spam, tasks
 from .models import Comment, CommentEvent, ModerationSettings
 
@@ -506,6 +508,7 @@ def delete(comment, *, by):
         _actor_name(by),
     )
     comment.delete()
+    cache.comments_changed(comment.article_id)
     return True
 
 
@@ -517,6 +520,8 @@ def edit_body(comment, body, *, by):
         Comment.objects.filter(pk=comment.pk).update(body=body)
         comment.body = body
         _record(comment, _by(gettext("text edited by %(user)s"), by), by=by)
+        if comment.status == Status.APPROVED:
+            cache.comments_changed(comment.article_id)
     return True
 
 
@@ -703,6 +708,9 @@ def _update(comment, guard, fields, message, *, by=None):
         old_status = comment.status
         for name, value in fields.items():
             setattr(comment, name, value)
+        if Status.APPROVED in (old_status, comment.status):
+            # Published, or taken off the site: readers' pages change.
+            cache.comments_changed(comment.article_id)
         _record(
             comment,
             message,

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from articles.cache import COMMENTS, cached_page
+
 from . import views
 from .feeds import ArticleCommentsFeed, LatestCommentsFeed
 
@@ -12,8 +14,14 @@ urlpatterns = [
         name="post",
     ),
     path("comments/privacy/", views.PrivacyView.as_view(), name="privacy"),
-    path("comments/feed/", LatestCommentsFeed(), name="feed"),
     path(
-        "comments/feed/<int:article_id>/", ArticleCommentsFeed(), name="article-feed"
+        "comments/feed/",
+        cached_page(LatestCommentsFeed(), depends_on=[COMMENTS]),
+        name="feed",
+    ),
+    path(
+        "comments/feed/<int:article_id>/",
+        cached_page(ArticleCommentsFeed()),
+        name="article-feed",
     ),
 ]

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session: a cached page is served without touching it.
+    "articles.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "articles.middleware.BrowserLanguageMiddleware",
@@ -74,6 +76,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "articles.cache.csrf_placeholder",
             ],
         },
     },
@@ -102,8 +105,14 @@ if REDIS_URL:
             "KEY_PREFIX": "newsroom",
         }
     }
+    # Sessions in Redis, backed by the database: shared by every app server.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Reader's pages kept in the cache (articles/cache.py), in seconds; 0 turns it off.
+# On by default only with Redis: local memory is per process, and a change made
+# through one process would not reach the pages cached by another.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", 600 if REDIS_URL else 0)
 
 # Background tasks: in-process by default, a database queue in production
 
@@ -156,6 +165,23 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Media on S3-compatible storage (django-storages) when a bucket is named, so
+# that every app server sees every upload.
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", "") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", "") or None,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", "") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", "") or None,
+            "custom_domain": env.str("AWS_S3_CUSTOM_DOMAIN", "") or None,
+            "querystring_auth": env.bool("AWS_QUERYSTRING_AUTH", False),
+            "file_overwrite": False,
+        },
+    }
 
 # Email: one URL, e.g. smtp://user:password@mail.example:587/?tls=True
 # (console output while debugging, the SMTP server on localhost otherwise)

@@ -296,7 +296,10 @@ def test_other_actions_report_nothing_to_akismet(
         act(client, "restore", comment)
         act(client, "approve", comment)
 
-    names = [c.func.__self__.name for c in callbacks]
+    # Task enqueues are partials of Task.enqueue; other callbacks (the page
+    # cache's refresh) are not tasks.
+    tasks = [c.func.__self__ for c in callbacks if hasattr(c, "func")]
+    names = [getattr(t, "name", "") for t in tasks]
     assert "report_spam" not in names
     assert "report_ham" not in names
 

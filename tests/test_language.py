@@ -69,25 +69,41 @@ def test_switcher_keeps_the_query_string(client):
 
 
 @pytest.mark.django_db
-def test_browser_preferring_english_is_sent_to_the_english_page(client):
-    """No cookie and Accept-Language preferring English: 302 to /en/…."""
-    article = ArticleFactory()
-    url = article.get_absolute_url()
-
-    response = client.get(url, headers={"accept-language": "en-GB,en;q=0.9,it;q=0.5"})
+def test_browser_preferring_english_is_sent_to_the_english_home_page(client):
+    """No cookie and Accept-Language preferring English: / answers 302 to /en/."""
+    response = client.get("/", headers={"accept-language": "en-GB,en;q=0.9,it;q=0.5"})
 
     assert response.status_code == 302
-    assert response["Location"] == "/en" + url
+    assert response["Location"] == "/en/"
     assert "Accept-Language" in response["Vary"]
     assert "Cookie" in response["Vary"]
 
 
 @pytest.mark.django_db
-def test_redirect_keeps_the_query_string(client):
-    """/search/?q=x goes to /en/search/?q=x."""
-    response = client.get("/search/?q=voto", headers={"accept-language": "en"})
+def test_other_italian_pages_answer_the_same_to_every_browser(client):
+    """
+    Only the home page, where readers arrive, follows the browser: an article's
+    Italian address serves the Italian article whatever the browser prefers, and
+    varies on nothing user-specific, so shared caches keep one copy. Its English
+    version is one click away in the switcher.
+    """
+    article = ArticleFactory()
+    url = article.get_absolute_url()
 
-    assert response["Location"] == "/en/search/?q=voto"
+    response = client.get(url, headers={"accept-language": "en-GB,en;q=0.9"})
+
+    assert response.status_code == 200
+    assertContains(response, '<html lang="it">')
+    assertContains(response, f'name="next" value="/en{url}"')
+    assert "Accept-Language" not in response.get("Vary", "")
+
+
+@pytest.mark.django_db
+def test_redirect_keeps_the_query_string(client):
+    """/?page=2 goes to /en/?page=2."""
+    response = client.get("/?page=2", headers={"accept-language": "en"})
+
+    assert response["Location"] == "/en/?page=2"
 
 
 @pytest.mark.django_db

@@ -1,5 +1,6 @@
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django import template
 from django.conf import settings
@@ -7,12 +8,19 @@ from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from articles import cache
 from articles.sanitize import comment_text_to_html
 
 from .. import moderation
 from ..forms import CommentForm
 from ..models import Comment, ModerationSettings
-from ..views import FOCUS_PARAMETER, pending_ids, remembered_author
+from ..views import (
+    AUTHOR_COOKIE,
+    FOCUS_PARAMETER,
+    PENDING_COOKIE,
+    pending_ids,
+    remembered_author,
+)
 
 register = template.Library()
 
@@ -101,6 +109,9 @@ def comment_section(context, article):
     threads, pages and reply links are worked out here.
     """
     request = context.get("request")
+    if request is not None:
+        # The reader's pending comments and remembered name are theirs alone.
+        cache.personal_cookies(request, PENDING_COOKIE, AUTHOR_COOKIE)
     rules = ModerationSettings.load()
     own_pending = pending_ids(request) if request else []
     comments = list(Comment.objects.on_article_page(article, own_pending))
@@ -119,6 +130,16 @@ def comment_section(context, article):
     nodes = flatten(page.object_list)
 
     closed = moderation.comments_closed(article, rules)
+    if (
+        request is not None
+        and not closed
+        and rules.close_after_days
+        and article.published_at
+    ):
+        # The form goes away by itself when comments close.
+        cache.expires_by(
+            request, article.published_at + timedelta(days=rules.close_after_days)
+        )
     reply_to = None
     for node in nodes:
         node.can_reply = (

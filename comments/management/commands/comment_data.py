@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext
 
+from articles import cache
 from comments.models import Comment, CommentEvent
 
 
@@ -140,4 +141,8 @@ class Command(BaseCommand):
             CommentEvent.objects.bulk_create(
                 CommentEvent(comment_id=pk, message=message) for pk in pks
             )
+            articles = Comment.objects.filter(pk__in=pks).values_list(
+                "article_id", flat=True
+            )
+            cache.comments_changed(*set(articles))
         self.stdout.write(f"Anonymised {erased} comment(s) by {email}.")

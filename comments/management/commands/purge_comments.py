@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from articles import cache
 from comments.models import Comment
 
 logger = logging.getLogger(__name__)
@@ -95,6 +96,8 @@ def delete_comments(queryset):
                 parent = parent.parent
             reply.parent = parent
             reply.save(update_fields=["parent"])
+            # A reply moved up its thread shows in a new place.
+            cache.comments_changed(reply.article_id)
     deleted = 0
     for chunk in batched(sorted(doomed), BATCH_SIZE):
         _total, per_model = Comment.objects.filter(pk__in=chunk).delete()

@@ -1,0 +1,388 @@
+"""
+The reader's pages in Django's cache, never stale.
+
+A view wrapped in ``cached_page`` is a reader's page (home, lists, article,
+feeds, sitemap). ``PageCacheMiddleware`` then
+
+- keeps its HTML in Django's cache (Redis with REDIS_URL) for PAGE_CACHE_SECONDS,
+  so a hit renders no template and makes no query;
+- sends HTTP caching headers: ``Cache-Control: public`` with a short ``max-age``
+  and ``s-maxage``, a weak ``ETag`` and ``Last-Modified``, and answers
+  conditional requests with 304;
+- serves requests that carry a personal cookie (a session: staff and logged-in
+  users; flash messages; the cookies a page fragment declares through
+  ``personal_cookies``, such as the reader's own pending comment) uncached and
+  ``private, no-store``.
+
+Freshness: each cached page is stamped with the *generations* it depends on:
+``ARTICLES`` (every page: articles, sections, tags, images, authors, rules),
+``comments_of(article_id)`` (an article's comments) and ``COMMENTS`` (the feed
+of all comments). A write calls ``articles_changed()`` or
+``comments_changed(article_id)``, which give those generations a new value once
+the transaction commits; a page whose stamps no longer match is a miss. The
+callers are explicit: ``articles.workflow``, the admins' save and delete paths,
+``comments.moderation`` and the comment management commands. A page also expires
+by itself when the next scheduled article is due (``published()`` changes with
+the clock, not with a write), and after PAGE_CACHE_SECONDS in any case, which
+bounds how long a write made some other way (a shell) can go unseen.
+
+Per-reader parts of a cached page: the CSRF token is rendered as a placeholder
+(``csrf_placeholder`` context processor) and filled in on the way out with the
+reader's own token, so the cookie and the token always match. A proxy that
+fills it itself (the nginx configuration in tests/nginx/) asks for the
+placeholder with the request header ``X-Csrf-Fill: proxy``.
+"""
+
+import hashlib
+import math
+import secrets
+import time
+from dataclasses import dataclass, field
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.db import transaction
+from django.http import HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.utils import timezone, translation
+from django.utils.cache import (
+    add_never_cache_headers,
+    get_conditional_response,
+    patch_cache_control,
+)
+from django.utils.http import http_date
+
+from .middleware import ENTRY_PATHS
+
+ARTICLES = "articles"
+COMMENTS = "comments"
+
+# Browsers keep a page this long; shared caches (nginx, a CDN) this long before
+# asking again, which costs the site a 304 from its own cache.
+MAX_AGE = 30
+S_MAXAGE = 10
+
+CSRF_PLACEHOLDER = "csrf-token-placeholder-8f3a1c"
+PROXY_FILL_HEADER = "X-Csrf-Fill"
+# Set on responses from cached_page views: "hit" or "miss" (server-side cache).
+STATUS_HEADER = "X-Page-Cache"
+
+# Cookies that make any page personal: a session (staff, logged-in users) and
+# flash messages ("messages" is the name of django.contrib.messages' cookie).
+MESSAGES_COOKIE = "messages"
+
+
+def comments_of(article_id):
+    """The generation of one article's comments."""
+    return f"{COMMENTS}:{article_id}"
+
+
+# Invalidation ----------------------------------------------------------------
+
+
+def articles_changed():
+    """Every reader's page is stale once the current transaction commits."""
+    _changed([ARTICLES])
+
+
+def comments_changed(*article_ids):
+    """These articles' pages and the comment feeds are stale after the commit."""
+    _changed([COMMENTS, *(comments_of(pk) for pk in article_ids)])
+
+
+def _changed(names):
+    # After the commit: a page rendered meanwhile from the old rows carries the
+    # old stamp, so it can never be served as fresh.
+    def bump():
+        cache.set_many({_gen_key(n): _new_value() for n in names}, timeout=None)
+
+    transaction.on_commit(bump)
+
+
+def _gen_key(name):
+    return f"pagegen:{name}"
+
+
+def _new_value():
+    return secrets.token_hex(8)
+
+
+def _read_stamps(names):
+    """The current value of each generation, creating the missing ones."""
+    keys = [_gen_key(n) for n in names]
+    found = cache.get_many(keys)
+    missing = [k for k in keys if k not in found]
+    if missing:
+        for key in missing:
+            cache.add(key, _new_value(), timeout=None)
+        found |= cache.get_many(missing)
+    return found
+
+
+def _seconds():
+    return settings.PAGE_CACHE_SECONDS
+
+
+# What views and templates declare ------------------------------------------------
+
+
+@dataclass
+class PageState:
+    """What is known about the page being answered, kept on request.page_cache."""
+
+    personal: bool
+    storing: bool = False  # the server-side cache is on for this request
+    enabled: bool = False  # a cached_page view is answering
+    stamps: dict = field(default_factory=dict)
+    personal_cookies: set = field(default_factory=set)
+    expires_at: object = None
+
+
+def cached_page(view, *, depends_on=()):
+    """Make ``view`` a reader's page: cached, with public caching headers."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        state = getattr(request, "page_cache", None)
+        if state is not None:
+            state.enabled = True
+            if depends_on and state.storing:
+                state.stamps |= _read_stamps(depends_on)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def depends_on(request, *names):
+    """
+    The page shows data of these generations (e.g. ``comments_of(article.pk)``).
+
+    Call it before the data is read, so a change committed meanwhile is seen.
+    """
+    state = getattr(request, "page_cache", None)
+    if state is not None and state.enabled and state.storing:
+        state.stamps |= _read_stamps(names)
+
+
+def personal_cookies(request, *names):
+    """
+    The page shows something of its own to readers carrying one of these cookies
+    (their pending comment, their remembered name): serve them uncached.
+    """
+    state = getattr(request, "page_cache", None)
+    if state is None:
+        return
+    state.personal_cookies.update(names)
+    if any(request.COOKIES.get(name) for name in names):
+        state.personal = True
+        state.storing = False
+
+
+def expires_by(request, when):
+    """The page changes by itself at ``when`` (comments close): cache it until then."""
+    state = getattr(request, "page_cache", None)
+    if state is not None and when is not None:
+        state.expires_at = min(filter(None, [state.expires_at, when]))
+
+
+def csrf_placeholder(request):
+    """Context processor: on a reader's page the CSRF token is filled in later."""
+    state = getattr(request, "page_cache", None)
+    if state is not None and state.enabled:
+        return {"csrf_token": CSRF_PLACEHOLDER}
+    return {}
+
+
+# The middleware --------------------------------------------------------------
+
+
+class PageCacheMiddleware:
+    """
+    Serve and store cached_page views. Goes before SessionMiddleware, so that a
+    hit touches neither the session nor the database; it runs CSRF's cookie
+    handling itself to fill in the reader's token.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.csrf = CsrfViewMiddleware(get_response)
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        state = request.page_cache = PageState(personal=_has_personal_cookie(request))
+        key = None
+        if _seconds() and not state.personal:
+            key = _page_key(request)
+        if key is not None:
+            entry = _lookup(key, request)
+            if entry is not None:
+                return self._fill(request, _from_entry(request, entry))
+            state.stamps = _read_stamps([ARTICLES])
+            state.storing = True
+        response = self.get_response(request)
+        if not state.enabled:
+            return response
+        if state.personal:
+            add_never_cache_headers(response)
+        elif _is_cacheable(response):
+            if request.path_info not in ENTRY_PATHS:
+                # Unprefixed addresses are always Italian (prefix_default_language
+                # is off), so LocaleMiddleware's Vary: Accept-Language does not
+                # apply; only the entry page redirects by browser language.
+                _drop_vary(response, "Accept-Language")
+            response = self._store(request, key, response)
+        return self._fill(request, response)
+
+    def _store(self, request, key, response):
+        content = response.content
+        rendered_at = time.time()
+        etag = f'W/"{hashlib.sha256(content).hexdigest()[:32]}"'
+        response.headers["ETag"] = etag
+        response.headers["Last-Modified"] = http_date(rendered_at)
+        patch_cache_control(response, public=True, max_age=MAX_AGE, s_maxage=S_MAXAGE)
+        state = request.page_cache
+        if state.storing:
+            timeout = _timeout(state, state.stamps.get(_gen_key(ARTICLES)))
+            if timeout >= 1:
+                entry = {
+                    "content": content,
+                    "headers": [
+                        (name, value)
+                        for name, value in response.headers.items()
+                        if name.lower() not in ("content-length", STATUS_HEADER.lower())
+                    ],
+                    "stamps": state.stamps,
+                    "personal_cookies": sorted(state.personal_cookies),
+                }
+                cache.set(key, entry, timeout)
+            response.headers[STATUS_HEADER] = "miss"
+        return get_conditional_response(
+            request, etag=etag, last_modified=int(rendered_at), response=response
+        )
+
+    def _fill(self, request, response):
+        """Put the reader's own CSRF token in the page (or leave it to the proxy)."""
+        if response.streaming or not response.content:
+            return response
+        placeholder = CSRF_PLACEHOLDER.encode()
+        if placeholder not in response.content:
+            return response
+        if request.headers.get(PROXY_FILL_HEADER) == "proxy":
+            response.headers[PROXY_FILL_HEADER] = "proxy"
+            return response
+        if "CSRF_COOKIE" not in request.META:
+            self.csrf.process_request(request)  # a hit: CSRF's middleware did not run
+        response.content = response.content.replace(
+            placeholder, get_token(request).encode()
+        )
+        if response.has_header("Content-Length"):
+            response.headers["Content-Length"] = str(len(response.content))
+        # Sets the CSRF cookie when the reader has none, and Vary: Cookie.
+        return self.csrf.process_response(request, response)
+
+
+def _has_personal_cookie(request):
+    names = (settings.SESSION_COOKIE_NAME, MESSAGES_COOKIE)
+    return any(request.COOKIES.get(name) for name in names)
+
+
+def _page_key(request):
+    try:
+        address = request.build_absolute_uri()
+    except DisallowedHost:
+        return None
+    if request.path_info in ENTRY_PATHS:
+        # The entry page redirects by language cookie and Accept-Language.
+        address += "|" + translation.get_language_from_request(request)
+    return "page:" + hashlib.sha256(address.encode()).hexdigest()
+
+
+def _lookup(key, request):
+    entry = cache.get(key)
+    if entry is None:
+        return None
+    if any(request.COOKIES.get(name) for name in entry["personal_cookies"]):
+        request.page_cache.personal = True
+        return None
+    stamps = entry["stamps"]
+    if cache.get_many(list(stamps)) != stamps:
+        return None
+    return entry
+
+
+def _from_entry(request, entry):
+    response = HttpResponse(entry["content"])
+    for name, value in entry["headers"]:
+        response.headers[name] = value
+    response.headers[STATUS_HEADER] = "hit"
+    return get_conditional_response(
+        request,
+        etag=response.headers.get("ETag"),
+        last_modified=_parse_date(response.headers.get("Last-Modified")),
+        response=response,
+    )
+
+
+def _parse_date(value):
+    from django.utils.http import parse_http_date_safe
+
+    return parse_http_date_safe(value) if value else None
+
+
+def _is_cacheable(response):
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    control = response.headers.get("Cache-Control", "")
+    return not any(word in control for word in ("private", "no-store", "no-cache"))
+
+
+def _drop_vary(response, header):
+    if not response.has_header("Vary"):
+        return
+    kept = [
+        v.strip()
+        for v in response.headers["Vary"].split(",")
+        if v.strip() and v.strip().lower() != header.lower()
+    ]
+    if kept:
+        response.headers["Vary"] = ", ".join(kept)
+    else:
+        del response.headers["Vary"]
+
+
+def _timeout(state, generation):
+    """PAGE_CACHE_SECONDS, cut short when the page changes by itself."""
+    timeout = _seconds()
+    now = timezone.now()
+    for when in (state.expires_at, _next_scheduled(generation)):
+        if when is not None:
+            timeout = min(timeout, (when - now).total_seconds())
+    return math.floor(timeout)
+
+
+def _next_scheduled(generation):
+    """
+    When the next scheduled article goes live, or None: pages listing articles
+    change then. Looked up once per articles generation.
+    """
+    from .models import Article
+
+    key = f"pagenext:{generation}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached or None
+    when = (
+        Article.objects.scheduled()
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    timeout = _seconds()
+    if when is not None:
+        timeout = min(timeout, (when - timezone.now()).total_seconds())
+    if timeout >= 1:
+        cache.set(key, when or "", math.floor(timeout))
+    return when
