@@ -231,8 +231,12 @@ class PageCacheMiddleware:
             if request.path_info not in ENTRY_PATHS:
                 # Unprefixed addresses are always Italian (prefix_default_language
                 # is off), so LocaleMiddleware's Vary: Accept-Language does not
-                # apply; only the entry page redirects by browser language.
+                # apply; only the entry page redirects by browser language. And
+                # the session's Vary: Cookie does not either: a request with a
+                # session or another personal cookie never gets this response
+                # (it is answered privately, and proxies bypass their cache).
                 _drop_vary(response, "Accept-Language")
+                _drop_vary(response, "Cookie")
             response = self._store(request, key, response)
         return self._fill(request, response)
 

@@ -19,6 +19,25 @@ def _test_settings(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _empty_caches(settings):
+    """
+    Every test starts with empty caches (rendered pages, imagekit's files) and
+    the server-side page cache off; tests of caching turn it on with page_cache.
+    """
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The server-side page cache on, as in production with Redis."""
+    settings.PAGE_CACHE_SECONDS = 600
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """
     Start every test in the default language.

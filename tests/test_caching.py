@@ -1,0 +1,380 @@
+"""
+HTTP caching and the server-side page cache (articles/cache.py).
+
+Readers' pages are public for a short time, validated with ETag and
+Last-Modified; a hit from the page cache renders nothing and queries nothing;
+the CSRF token, the remembered name and the reader's own pending comment stay
+theirs alone.
+"""
+
+import json
+import re
+
+import pytest
+from pytest_django.asserts import assertContains, assertNotContains
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import reverse
+
+from articles.cache import CSRF_PLACEHOLDER, MAX_AGE, S_MAXAGE
+from comments.views import AUTHOR_COOKIE, AUTHOR_COOKIE_SALT
+
+from .factories import (
+    ArticleFactory,
+    CategoryFactory,
+    CommentFactory,
+    TagFactory,
+    UserFactory,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
+
+PAGES = [
+    "home",
+    "article",
+    "category",
+    "tag",
+    "author",
+    "archive",
+    "feed",
+    "category-feed",
+    "tag-feed",
+    "sitemap",
+    "comments-feed",
+    "article-comments-feed",
+    "english-article",
+]
+
+
+@pytest.fixture
+def article():
+    author = UserFactory(username="giulia")
+    article = ArticleFactory(
+        title="Siccità al nord",
+        author=author,
+        categories=[CategoryFactory(slug="cronaca")],
+        tags=[TagFactory(slug="clima")],
+    )
+    CommentFactory(article=article, approved=True, body="First!")
+    return article
+
+
+def page_url(page, article):
+    when = article.published_at
+    return {
+        "home": "/",
+        "article": article.get_absolute_url(),
+        "category": "/category/cronaca/",
+        "tag": "/tag/clima/",
+        "author": "/author/giulia/",
+        "archive": reverse(
+            "articles:archive-month", kwargs={"year": when.year, "month": when.month}
+        ),
+        "feed": "/feed/",
+        "category-feed": "/category/cronaca/feed/",
+        "tag-feed": "/tag/clima/feed/",
+        "sitemap": "/sitemap.xml",
+        "comments-feed": "/comments/feed/",
+        "article-comments-feed": f"/comments/feed/{article.pk}/",
+        "english-article": "/en" + article.get_absolute_url(),
+    }[page]
+
+
+def cache_control(response):
+    return {
+        part.strip().split("=")[0]: part.strip().partition("=")[2]
+        for part in response["Cache-Control"].split(",")
+    }
+
+
+def csrf_field(response):
+    match = re.search(
+        r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode()
+    )
+    return match.group(1)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_readers_pages_are_public_for_a_short_time(client, article, page):
+    """public, a short max-age and s-maxage, a validator and a modification date."""
+    response = client.get(page_url(page, article))
+
+    assert response.status_code == 200
+    control = cache_control(response)
+    assert "public" in control
+    assert control["max-age"] == str(MAX_AGE)
+    assert control["s-maxage"] == str(S_MAXAGE)
+    assert response["ETag"].startswith('W/"')
+    assert response.has_header("Last-Modified")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_cache_hit_renders_nothing_and_queries_nothing(
+    client, article, page, django_assert_num_queries
+):
+    """The second request is served from the cache: no query, no template."""
+    url = page_url(page, article)
+    first = client.get(url)
+    assert first["X-Page-Cache"] == "miss"
+
+    with django_assert_num_queries(0):
+        second = Client().get(url)
+
+    assert second.status_code == 200
+    assert second["X-Page-Cache"] == "hit"
+    assert second.templates == []
+    assert second["ETag"] == first["ETag"]
+    assert second["Content-Type"] == first["Content-Type"]
+
+
+@pytest.mark.parametrize("page", ["home", "article", "feed", "sitemap"])
+def test_conditional_requests_get_304(client, article, page):
+    """If-None-Match and If-Modified-Since from a cached copy: 304, no body."""
+    url = page_url(page, article)
+    first = client.get(url)
+
+    by_etag = client.get(url, headers={"if-none-match": first["ETag"]})
+    by_date = Client().get(url, headers={"if-modified-since": first["Last-Modified"]})
+
+    assert by_etag.status_code == 304
+    assert by_etag.content == b""
+    assert by_etag["ETag"] == first["ETag"]
+    assert by_date.status_code == 304
+
+
+def test_a_conditional_request_on_a_miss_also_gets_304(client, article, settings):
+    """Without the server-side cache, a matching ETag still saves the body."""
+    settings.PAGE_CACHE_SECONDS = 0
+    url = "/feed/"
+    etag = client.get(url)["ETag"]
+
+    response = Client().get(url, headers={"if-none-match": etag})
+
+    assert response.status_code == 304
+
+
+def test_a_changed_page_does_not_match_the_old_etag(
+    client, article, django_capture_on_commit_callbacks
+):
+    """After a change the ETag differs, so a revalidating cache gets the new page."""
+    from articles import cache
+
+    url = article.get_absolute_url()
+    old = client.get(url)["ETag"]
+    with django_capture_on_commit_callbacks(execute=True):
+        article.title = "Siccità al sud"
+        article.save()
+        cache.articles_changed()
+
+    response = client.get(url, headers={"if-none-match": old})
+
+    assert response.status_code == 200
+    assertContains(response, "Siccità al sud")
+
+
+def test_only_the_home_page_varies_by_browser_language(client, article):
+    """Other Italian pages vary on nothing a shared cache must key on."""
+    home = Client().get("/")
+    page = Client().get(article.get_absolute_url(), headers={"x-csrf-fill": "proxy"})
+    feed = Client().get("/feed/")
+
+    assert "Accept-Language" in home["Vary"]
+    assert "Cookie" in home["Vary"]
+    assert "Accept-Language" not in page.get("Vary", "")
+    assert "Cookie" not in page.get("Vary", "")
+    assert not feed.has_header("Vary") or "Accept-Language" not in feed["Vary"]
+
+
+def test_home_page_is_cached_per_browser_language(client, article):
+    """An English browser is redirected even after an Italian one cached /."""
+    Client().get("/", headers={"accept-language": "it"})
+
+    response = Client().get("/", headers={"accept-language": "en"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/en/"
+
+
+def test_staff_get_private_pages_never_stored(client, article, editor):
+    """A logged-in reader's page is private and no-store, and not kept for others."""
+    client.force_login(editor)
+    url = article.get_absolute_url()
+
+    response = client.get(url)
+
+    control = cache_control(response)
+    assert "private" in control
+    assert "no-store" in control
+    assert "X-Page-Cache" not in response
+    assert Client().get(url)["X-Page-Cache"] == "miss"
+
+
+def test_a_flash_message_makes_the_page_private(client, article):
+    """A reader with a message waiting gets it, on a page kept from the cache."""
+    url = article.get_absolute_url()
+    Client().get(url)  # cached for everyone else
+    client.cookies["messages"] = "pending-message-cookie"
+
+    response = client.get(url)
+
+    assert "private" in cache_control(response)
+    assert "X-Page-Cache" not in response
+
+
+def test_each_reader_gets_their_own_csrf_token_from_a_cached_page(
+    article, comment_data
+):
+    """
+    Reader A caches the page; reader B, served from the cache, gets a token of
+    their own that matches their cookie, and can post; A's token is no use to B.
+    """
+    url = article.get_absolute_url()
+    reader_a = Client(enforce_csrf_checks=True)
+    reader_b = Client(enforce_csrf_checks=True)
+
+    page_a = reader_a.get(url)
+    page_b = reader_b.get(url)
+
+    assert page_a["X-Page-Cache"] == "miss"
+    assert page_b["X-Page-Cache"] == "hit"
+    assert CSRF_PLACEHOLDER not in page_b.content.decode()
+    secret_a = reader_a.cookies[settings.CSRF_COOKIE_NAME].value
+    secret_b = reader_b.cookies[settings.CSRF_COOKIE_NAME].value
+    assert secret_a != secret_b
+    assert csrf_field(page_a) != csrf_field(page_b)
+    assert "Cookie" in page_b["Vary"]  # the token in the page follows the cookie
+
+    post_url = reverse("comments:post", args=[article.pk])
+    stolen = reader_b.post(
+        post_url, comment_data(article, csrfmiddlewaretoken=csrf_field(page_a))
+    )
+    assert stolen.status_code == 403
+
+    own = reader_b.post(
+        post_url, comment_data(article, csrfmiddlewaretoken=csrf_field(page_b))
+    )
+    assert own.status_code == 302
+    assert article.comments.filter(author_name="Anna Bianchi").exists()
+
+
+def test_the_language_switcher_carries_the_readers_token(article):
+    """The switcher's form on a cached page posts with the reader's own token."""
+    url = article.get_absolute_url()
+    Client().get(url)
+    reader = Client(enforce_csrf_checks=True)
+    page = reader.get(url)
+
+    switcher = re.search(
+        r'<form action="/i18n/setlang/" method="post">.*?</form>',
+        page.content.decode(),
+        re.S,
+    ).group()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', switcher)
+    response = reader.post(
+        reverse("set_language"),
+        {"language": "en", "next": "/en" + url, "csrfmiddlewaretoken": token.group(1)},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/en" + url
+
+
+def test_a_proxy_can_fill_in_the_token_itself(client, article):
+    """
+    With X-Csrf-Fill: proxy (sent by nginx), the page keeps the placeholder, sets
+    no cookie and does not vary on Cookie: the proxy puts each reader's token in.
+    """
+    response = client.get(article.get_absolute_url(), headers={"x-csrf-fill": "proxy"})
+
+    assertContains(response, CSRF_PLACEHOLDER)
+    assert response["X-Csrf-Fill"] == "proxy"
+    assert settings.CSRF_COOKIE_NAME not in response.cookies
+    assert "public" in cache_control(response)
+
+
+def remembered(name, email="ada@example.org", url=""):
+    """The "remember me" cookie's value, signed as the comment view signs it."""
+    response = HttpResponse()
+    value = json.dumps({"name": name, "email": email, "url": url})
+    response.set_signed_cookie(AUTHOR_COOKIE, value, salt=AUTHOR_COOKIE_SALT)
+    return response.cookies[AUTHOR_COOKIE].value
+
+
+def test_remembered_name_shows_only_to_its_reader(client, article):
+    """
+    A reader who asked to be remembered finds their name in the form, on a page
+    served privately; the cached page that others get never has it.
+    """
+    url = article.get_absolute_url()
+    Client().get(url)  # cached
+    client.cookies[AUTHOR_COOKIE] = remembered('Ada "<b>" Lovelace')
+
+    mine = client.get(url)
+    theirs = Client().get(url)
+
+    assertContains(mine, 'value="Ada &quot;&lt;b&gt;&quot; Lovelace"')
+    assert "private" in cache_control(mine)
+    assert "X-Page-Cache" not in mine
+    assertNotContains(theirs, "Lovelace")
+    assert theirs["X-Page-Cache"] == "hit"
+
+
+def test_remembered_name_does_not_keep_lists_from_the_cache(client, article):
+    """The cookie matters on article pages only: lists stay cached for that reader."""
+    Client().get("/")
+    client.cookies[AUTHOR_COOKIE] = remembered("Ada")
+
+    response = client.get("/")
+
+    assert response["X-Page-Cache"] == "hit"
+
+
+def test_own_pending_comment_bypasses_the_cache(client, article, post_comment):
+    """After posting, the author sees their pending comment; others do not."""
+    url = article.get_absolute_url()
+    Client().get(url)  # cached before the comment
+
+    response = post_comment(article, body="My pending words")
+    page = client.get(response["Location"])
+    later = client.get(url)
+    stranger = Client().get(url)
+
+    assertContains(page, "My pending words")
+    assertContains(later, "My pending words")
+    assert "private" in cache_control(later)
+    assert "no-store" in cache_control(later)
+    assertNotContains(stranger, "My pending words")
+    assert stranger["X-Page-Cache"] == "hit"
+
+
+def test_error_pages_are_not_cached(client, article):
+    """A 404 under a reader's page address is not kept."""
+    client.get("/category/nowhere/")
+
+    response = Client().get("/category/nowhere/")
+
+    assert response.status_code == 404
+    assert response.get("X-Page-Cache") != "hit"
+
+
+def test_search_and_posts_are_not_cached(client, article):
+    """Search results and POSTs never come from the page cache."""
+    client.get("/search/?q=siccit%C3%A0")
+    response = Client().get("/search/?q=siccit%C3%A0")
+
+    assert "X-Page-Cache" not in response
+    assert "public" not in response.get("Cache-Control", "")
+
+
+def test_query_string_pages_are_cached_apart(client, article):
+    """?cpage= and ?replyto= are different pages."""
+    url = article.get_absolute_url()
+    Client().get(url)
+    reply_to = article.comments.get()
+
+    response = Client().get(f"{url}?replyto={reply_to.pk}")
+
+    assert response["X-Page-Cache"] == "miss"
+    assertContains(response, 'class="comment-respond__cancel"')
