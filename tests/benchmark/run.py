@@ -243,7 +243,7 @@ def wrk(url, duration, tmp, *, headers=(), script_head="", script="", threads=2)
     body += (HERE / "wrk" / "report.lua").read_text()
     lua.write_text(body)
     argv = ["wrk", f"-t{threads}", f"-c{CONNECTIONS}", f"-d{duration}s"]
-    argv += ["--timeout", "10s", "-s", str(lua)]
+    argv += ["--timeout", "30s", "-s", str(lua)]
     for header in headers:
         argv += ["-H", header]
     argv.append(url)
@@ -655,8 +655,11 @@ def print_table(rows, floor, static, queries, intake_result):
             status = r.get("status", "?") if r else "?"
             say(f"{label:<24} {mode:<5} {'not measured (HTTP ' + str(status) + ')'}")
             return
-        if not r["requests"]:
-            say(f"{label:<24} {mode:<5} no request completed within the run")
+        if not r["requests"] or not r["p50_us"]:
+            say(
+                f"{label:<24} {mode:<5} no request completed within the run "
+                f"({r['errors']} timed out after 30 s or failed)"
+            )
             return
         to_floor = f"{r['rps'] / floor['rps']:.2f}" if floor and floor["rps"] else "n/a"
         to_static = (
@@ -935,6 +938,7 @@ def main(argv=None):
             import redis
 
             redis.Redis.from_url(redis_url).flushdb()
+            stack.callback(lambda: redis.Redis.from_url(redis_url).flushdb())
 
         if args.scale_out:
             return scale_out(stack, env, args, akismet, tmp)
