@@ -2,6 +2,8 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+from PIL import Image as PILImage
+from PIL import ImageDraw, ImageFont
 from pytest_django.asserts import assertContains, assertNotContains
 
 from django.contrib.auth import get_user_model
@@ -11,6 +13,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.management.commands.seed_demo import banner_font, banner_text
 from articles.models import (
     Article,
     ArticleTransition,
@@ -158,6 +161,28 @@ def test_featured_images_are_described_in_italian_with_renditions():
         for name in RENDITIONS:
             rendition = getattr(image, name)
             assert rendition.storage.exists(rendition.name), name
+
+
+def _drawn(font, text):
+    picture = PILImage.new("L", (120, 100))
+    ImageDraw.Draw(picture).text((10, 0), text, font=font, fill=255)
+    return picture.tobytes()
+
+
+@pytest.mark.parametrize("accented", [True, False])
+def test_image_titles_draw_every_italian_letter_with_a_real_glyph(accented):
+    """
+    No letter of an Italian title ("più", "è") comes out as the missing-glyph
+    box, whether a system font is found or Pillow's own font is used.
+    """
+    if accented:
+        font, accented = banner_font(64)
+    else:
+        font = ImageFont.load_default(size=64)
+    missing = _drawn(font, "\U000f0000")  # a code point no font draws
+
+    for letter in "àèéìòùÈ":
+        assert _drawn(font, banner_text(letter, accented)) != missing, letter
 
 
 @pytest.mark.django_db

@@ -2,6 +2,7 @@ import io
 import random
 import secrets
 import textwrap
+import unicodedata
 from datetime import timedelta
 
 from PIL import Image as PILImage
@@ -75,6 +76,30 @@ def event_message(kind, actor=None, **params):
     return messages[kind]()
 
 
+# Pillow's built-in font (Aileron) has no accented letters, so "più" would be
+# drawn with a box. A common system font with Latin-1 coverage is preferred;
+# Pillow looks these file names up in the system's font folders.
+BANNER_FONTS = ("DejaVuSans.ttf", "LiberationSans-Regular.ttf", "Arial.ttf")
+
+
+def banner_font(size):
+    """Return a font for the demo images and whether it draws accented letters."""
+    for name in BANNER_FONTS:
+        try:
+            return ImageFont.truetype(name, size), True
+        except OSError:
+            continue
+    return ImageFont.load_default(size=size), False
+
+
+def banner_text(text, accented):
+    """Return text a banner font can draw: accents dropped when it has none."""
+    if accented:
+        return text
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def draw_featured_image(title, colours, seed):
     """Return JPEG bytes of a 1600×900 picture: a gradient, shapes and the title."""
     width, height = IMAGE_SIZE
@@ -110,12 +135,12 @@ def draw_featured_image(title, colours, seed):
     picture = PILImage.alpha_composite(picture.convert("RGBA"), overlay)
 
     draw = ImageDraw.Draw(picture)
-    title_font = ImageFont.load_default(size=64)
-    label_font = ImageFont.load_default(size=34)
+    title_font, accented = banner_font(64)
+    label_font, _accented = banner_font(34)
     draw.text(
         (80, height - 300), "CASTELVERO", font=label_font, fill=(255, 255, 255, 210)
     )
-    lines = textwrap.wrap(title, width=44)[:3]
+    lines = textwrap.wrap(banner_text(title, accented), width=44)[:3]
     for n, line in enumerate(lines):
         draw.text((80, height - 240 + n * 76), line, font=title_font, fill="white")
 
