@@ -7,6 +7,8 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 # Extra pytest arguments, e.g. make test ARGS="-k feeds -x"
 ARGS ?=
+# The development server's port: make run PORT=8001 when 8000 is taken.
+PORT ?= 8000
 
 # Python for the virtualenv: PYTHON=... if given, otherwise the first of
 # python3.14 ... python3 on PATH, then pyenv's versions, newest first, that is
@@ -18,7 +20,7 @@ PYTHON_CANDIDATES := $(or $(PYTHON),python3.14 python3.13 python3.12 python3 \
 .PHONY: help run test test-browser check messages compile-messages worker bench clean
 
 help:
-	@echo "make run           install, migrate, load the demo content, serve on http://127.0.0.1:8000/"
+	@echo "make run           install, migrate, load the demo content, serve on http://127.0.0.1:8000/ (PORT=8001 for another port)"
 	@echo "make test          the test suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make test-browser  the browser tests (Playwright + Debian's chromium)"
 	@echo "make check         Django's system checks and missing migrations"
@@ -54,14 +56,16 @@ $(VENV)/.installed: pyproject.toml
 	@touch $@
 
 # Development server on http://127.0.0.1:8000/ with the demo content. Safe to
-# run again: migrate and seed_demo only add what is missing.
+# run again: migrate and seed_demo only add what is missing. SITE_URL follows
+# PORT (links in mail, the login address printed), unless set.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: $(VENV)/.installed compile-messages
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed_demo
 	@# The comment sweep runs in the background and stops with the server.
 	DJANGO_DEBUG=1 $(MANAGE) recheck_comments --loop 30 & sweep=$$!; \
 	trap 'kill $$sweep 2>/dev/null' EXIT INT TERM; \
-	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
+	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # pytest's exit code 5 means "no tests collected": not a failure here.
 define pytest

@@ -263,6 +263,17 @@ def test_password_option_logs_every_demo_user_in_to_admin(client):
 
 
 @pytest.mark.django_db
+def test_printed_login_address_follows_site_url(settings):
+    """`make run PORT=8001` sets SITE_URL; the printed admin address uses it."""
+    settings.SITE_URL = "http://127.0.0.1:8001"
+
+    output = seed("--password", "s3cret-demo")
+
+    assert "http://127.0.0.1:8001/admin/" in output
+    assert ":8000" not in output
+
+
+@pytest.mark.django_db
 def test_without_password_each_run_prints_new_working_random_passwords(client):
     """Without --password, printed random passwords work until a rerun replaces them."""
     first = printed_passwords(seed())

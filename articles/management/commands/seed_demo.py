@@ -34,7 +34,6 @@ from comments.spam import comment_data
 
 from .. import demo_content
 
-DEV_SERVER = "http://127.0.0.1:8000"
 IMAGE_SIZE = (1600, 900)
 STATUS = {
     "published": Article.Status.PUBLISHED,
@@ -410,7 +409,8 @@ class Command(BaseCommand):
             }
         )
         write("")
-        write(_("Log in at %(url)s") % {"url": DEV_SERVER + reverse("admin:index")})
+        admin_url = settings.SITE_URL + reverse("admin:index")
+        write(_("Log in at %(url)s") % {"url": admin_url})
         write("")
         # Column layout only: the headings themselves are translated.
         row = "  {:<12} {:<20} {}".format
