@@ -1,8 +1,10 @@
 from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
@@ -23,9 +25,24 @@ def can_preview(user):
     return user.is_active and user.is_staff and user.has_perm("articles.change_article")
 
 
+# Reader's lists stop after this many pages; older articles are reached through
+# the monthly archive. Counting and skipping stay bounded however large the site.
+MAX_PAGES = 50
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts no further than ``MAX_PAGES`` pages of rows."""
+
+    @cached_property
+    def count(self):
+        # COUNT(*) over a LIMITed subquery: bounded work on a million rows.
+        return self.object_list[: MAX_PAGES * self.per_page].count()
+
+
 class PublishedArticleMixin:
     date_field = "published_at"
     paginate_by = 20
+    paginator_class = CappedPaginator
 
     def get_queryset(self):
         return (

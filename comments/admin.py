@@ -20,7 +20,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from articles.admin import RefreshesPagesMixin
+from articles.admin import EstimatedCountPaginator, RefreshesPagesMixin
 
 from . import moderation, spam
 from .models import Comment, CommentEvent, ModerationSettings
@@ -204,6 +204,10 @@ class CommentAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     ordering = ["-created_at", "-pk"]
     show_facets = admin.ShowFacets.NEVER
+    list_per_page = 100
+    # Ten million comments: no COUNT(*) of the whole table on each page view.
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
     inlines = [CommentEventInline]
     actions = [
         "approve",
