@@ -108,3 +108,16 @@ def test_category_and_tag_admins_search(client, editor):
     response = client.get(reverse("admin:articles_category_changelist"), {"q": "eco"})
     assertContains(response, "Economia")
     assert client.get(reverse("admin:articles_tag_changelist")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_admin_pages_carry_the_newsroom_name(client, editor, settings):
+    """The admin's header and page titles name the site, not "Django"."""
+    settings.SITE_NAME = "Gazzetta di Castelvero"
+    client.force_login(editor)
+
+    response = client.get(reverse(CHANGELIST), headers={"accept-language": "en"})
+
+    assertContains(response, "Gazzetta di Castelvero administration", count=2)
+    assertNotContains(response, "Django administration")
+    assertNotContains(response, "Django site admin")
