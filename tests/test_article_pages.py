@@ -1,11 +1,13 @@
 import re
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
 from django.contrib.auth.models import Permission
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -93,6 +95,17 @@ def test_empty_home_says_there_are_no_articles(client):
 
     assert response.status_code == 200
     assertContains(response, 'class="empty"')
+
+
+@pytest.mark.django_db
+def test_pages_name_an_icon_the_site_has(client, settings):
+    """Every page links its own icon, so browsers don't ask for a missing one."""
+    response = client.get(reverse("articles:index"))
+
+    match = re.search(r'<link rel="icon" href="([^"]+)"', response.content.decode())
+    assert match, "no icon link"
+    path = match[1].removeprefix(settings.STATIC_URL)
+    assert "<svg" in Path(finders.find(path)).read_text()
 
 
 @pytest.mark.django_db
