@@ -119,3 +119,24 @@ def test_empty_search_makes_almost_no_queries(client, django_assert_max_num_quer
 
     with django_assert_max_num_queries(1):
         client.get("/search/")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [0, 50, 500])
+def test_article_page_with_threaded_comments_stays_within_budget(
+    client, count, settings, django_assert_max_num_queries
+):
+    """0, 50 or 500 threaded comments, all on one page: at most 8 queries."""
+    from .factories import CommentFactory
+
+    settings.COMMENTS_PER_PAGE = 1000
+    article = build(1)
+    parents = []
+    for i in range(count):
+        parent = parents[i // 3] if i >= 3 and i % 2 else None
+        parents.append(CommentFactory(article=article, approved=True, parent=parent))
+    client.get(article.get_absolute_url())
+
+    with django_assert_max_num_queries(BUDGETS["article"]):
+        response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
