@@ -165,6 +165,8 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=["article", "status", "created_at"]),
             models.Index(fields=["status", "-created_at"]),
+            # The moderation queue showing every status, newest first.
+            models.Index(fields=["-created_at", "-id"], name="comment_newest_idx"),
             models.Index(fields=["check_state", "next_check_at"]),
             models.Index(fields=["report", "next_report_at"]),
             models.Index(fields=["author_email", "-created_at"]),
