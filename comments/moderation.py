@@ -72,8 +72,8 @@ def client_ip(request):
 
 
 def comments_closed(article, rules=None, now=None):
-    """Return True if readers may no longer comment on the article."""
-    if not article.comments_open:
+    """Return True if readers may not comment on the article (yet or any more)."""
+    if not article.comments_open or not article.is_published():
         return True
     rules = rules or ModerationSettings.load()
     if rules.close_after_days and article.published_at:

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from comments.models import ModerationSettings
@@ -241,3 +242,19 @@ def test_comment_section_costs_two_queries(client, django_assert_num_queries):
     with django_assert_num_queries(2):
         html = template.render(RequestContext(request, {"article": article}))
     assert "2 comments" in html
+
+
+@pytest.mark.django_db
+def test_preview_of_a_draft_says_comments_open_on_publication(client, editor):
+    """
+    A draft's preview shows no comment form, since posting on an unpublished
+    article is refused; it says when comments open instead.
+    """
+    article = ArticleFactory(draft=True)
+    client.force_login(editor)
+
+    response = client.get(reverse("articles:preview", kwargs={"pk": article.pk}))
+
+    assertContains(response, "Comments open when the article is published.")
+    assertNotContains(response, 'class="comment-form"')
+    assertNotContains(response, "Comments are closed.")

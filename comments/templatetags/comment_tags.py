@@ -169,6 +169,7 @@ def comment_section(context, article):
         "nodes": nodes,
         "page": page,
         "closed": closed,
+        "unpublished": not article.is_published(),
         "form": form,
         "reply_to": reply_to,
         "post_url": reverse("comments:post", args=[article.pk]),
