@@ -34,12 +34,12 @@ def test_comment_is_saved_pending_and_shown_only_to_its_author(client, post_comm
     assert comment.status == Comment.Status.PENDING
     assert comment.check_state == Comment.CheckState.OFF
     assert comment.ip_address == "203.0.113.7"
-    assert [e.message for e in comment.events.all()][0] == "received"
+    assert [e.message for e in comment.events.all()][0] == "ricevuto"
 
     page = client.get(article.get_absolute_url())
     assertContains(page, "A fair point, well made.")
-    assertContains(page, "Your comment is awaiting moderation.")
-    assertContains(page, "Thank you for your comment.")
+    assertContains(page, "Il tuo commento è in attesa di moderazione.")
+    assertContains(page, "Grazie per il tuo commento.")
 
     other_browser = client.__class__()
     assertNotContains(other_browser.get(article.get_absolute_url()), "A fair point")
@@ -127,12 +127,12 @@ def test_posting_stays_within_the_query_budget(
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("body", "", "Please write your comment."),
-        ("body", "   \n  ", "Please write your comment."),
-        ("author_email", "not-an-address", "Enter a valid email address"),
-        ("author_email", "", "Please enter your email address."),
-        ("author_name", "", "Please enter your name."),
-        ("author_url", "javascript:alert(1)", "Enter a valid web address"),
+        ("body", "", "Scrivi il tuo commento."),
+        ("body", "   \n  ", "Scrivi il tuo commento."),
+        ("author_email", "not-an-address", "Inserisci un indirizzo email valido"),
+        ("author_email", "", "Inserisci il tuo indirizzo email."),
+        ("author_name", "", "Inserisci il tuo nome."),
+        ("author_url", "javascript:alert(1)", "Inserisci un indirizzo web valido"),
     ],
 )
 def test_invalid_field_shows_the_form_again_with_the_text_kept(
@@ -159,8 +159,8 @@ def test_over_long_comment_is_refused_and_kept(client, comment_data, settings):
     article = ArticleFactory()
     body = "x" * 100
     response = client.post(post_url(article), comment_data(article, body=body))
-    assertContains(response, "100 characters long", status_code=400)
-    assertContains(response, "to 50 characters", status_code=400)
+    assertContains(response, "lungo 100 caratteri", status_code=400)
+    assertContains(response, "a 50 caratteri", status_code=400)
     assertContains(response, body, status_code=400)
     assertContains(response, 'aria-describedby="id_body_error"', status_code=400)
     assert not Comment.objects.exists()
@@ -182,7 +182,7 @@ def test_closed_article_refuses_a_post(client, comment_data, caplog):
     article = ArticleFactory(comments_open=False)
     with caplog.at_level(logging.INFO, logger="comments.moderation"):
         response = client.post(post_url(article), comment_data(article))
-    assertContains(response, "Comments are closed on this article.", status_code=400)
+    assertContains(response, "I commenti su questo articolo sono chiusi.", status_code=400)
     assertContains(response, "A fair point, well made.", status_code=400)
     assert "refused (closed)" in caplog.text
     assert not Comment.objects.exists()
@@ -196,11 +196,11 @@ def test_comments_close_after_the_configured_days(client, comment_data):
     rules.save()
     old = ArticleFactory(published_at=timezone.now() - timedelta(days=15))
     recent = ArticleFactory(published_at=timezone.now() - timedelta(days=13))
-    assertContains(client.get(old.get_absolute_url()), "Comments are closed.")
+    assertContains(client.get(old.get_absolute_url()), "I commenti sono chiusi.")
     assertNotContains(client.get(old.get_absolute_url()), 'name="body"')
     assertContains(client.get(recent.get_absolute_url()), 'name="body"')
     response = client.post(post_url(old), comment_data(old))
-    assertContains(response, "Comments are closed", status_code=400)
+    assertContains(response, "I commenti su questo articolo sono chiusi", status_code=400)
 
 
 @pytest.mark.django_db
@@ -214,7 +214,7 @@ def test_flood_from_the_same_ip_is_refused(client, comment_data, caplog):
             comment_data(article, author_email="other@example.org", body="Again!"),
             REMOTE_ADDR="192.0.2.1",
         )
-    assertContains(response, "You are posting comments too quickly.", status_code=400)
+    assertContains(response, "Stai inviando commenti troppo in fretta.", status_code=400)
     assertContains(response, "Again!", status_code=400)
     assert "refused (flood)" in caplog.text
     assert Comment.objects.count() == 1
@@ -228,7 +228,7 @@ def test_flood_from_the_same_email_is_refused(client, comment_data):
     response = client.post(
         post_url(article), comment_data(article, body="Two"), REMOTE_ADDR="192.0.2.2"
     )
-    assertContains(response, "too quickly", status_code=400)
+    assertContains(response, "troppo in fretta", status_code=400)
 
 
 @pytest.mark.django_db
@@ -248,7 +248,7 @@ def test_duplicate_comment_is_refused(client, comment_data, settings):
     article = ArticleFactory()
     client.post(post_url(article), comment_data(article))
     response = client.post(post_url(article), comment_data(article))
-    assertContains(response, "You have already posted this comment.", status_code=400)
+    assertContains(response, "Hai già inviato questo commento.", status_code=400)
     other = ArticleFactory()
     client.post(post_url(other), comment_data(other))
     assert Comment.objects.count() == 2
@@ -262,7 +262,7 @@ def test_honeypot_catches_bots(client, comment_data, caplog):
         response = client.post(
             post_url(article), comment_data(article, homepage="http://spam.example")
         )
-    assertContains(response, "looks automated", status_code=400)
+    assertContains(response, "sembra automatico", status_code=400)
     assert "honeypot" in caplog.text
     assert not Comment.objects.exists()
 
@@ -274,7 +274,7 @@ def test_form_sent_too_fast_is_refused(client, comment_data):
     page = client.get(article.get_absolute_url())
     token = page.content.decode().split('name="issued" value="')[1].split('"')[0]
     response = client.post(post_url(article), comment_data(article, issued=token))
-    assertContains(response, "sent very quickly", status_code=400)
+    assertContains(response, "troppo presto", status_code=400)
     assertContains(response, "A fair point, well made.", status_code=400)
     assert not Comment.objects.exists()
 
@@ -284,7 +284,7 @@ def test_form_token_must_be_genuine(client, comment_data):
     """A forged or missing timestamp is refused as a stale form."""
     article = ArticleFactory()
     response = client.post(post_url(article), comment_data(article, issued="forged"))
-    assertContains(response, "This form is too old.", status_code=400)
+    assertContains(response, "Questo modulo è scaduto.", status_code=400)
 
 
 @pytest.mark.django_db
@@ -308,7 +308,7 @@ def test_reply_to_a_hidden_comment_is_refused(client, comment_data):
         response = client.post(
             post_url(article), comment_data(article, parent=parent.pk)
         )
-        assertContains(response, "not available", status_code=400)
+        assertContains(response, "non è disponibile", status_code=400)
     assert Comment.objects.count() == 2
 
 
@@ -359,7 +359,7 @@ def test_logged_in_user_comments_under_their_account(client, comment_data):
     article = ArticleFactory()
     page = client.get(article.get_absolute_url())
     assertNotContains(page, 'name="author_email"')
-    assertContains(page, "You are commenting as Maria Verdi.")
+    assertContains(page, "Stai commentando come Maria Verdi.")
     data = comment_data(article)
     del data["author_name"], data["author_email"]
     client.post(post_url(article), data)
@@ -378,7 +378,7 @@ def test_akismet_notice_links_to_the_privacy_page(client):
     assertContains(page, f'<a href="{privacy}">')
     response = client.get(privacy)
     assertContains(response, "Akismet")
-    assertContains(response, "IP address")
+    assertContains(response, "indirizzo IP")
 
 
 @pytest.mark.django_db
@@ -386,6 +386,6 @@ def test_required_fields_are_marked(client):
     """Required fields carry a visible * and the required attribute."""
     article = ArticleFactory()
     page = client.get(article.get_absolute_url()).content.decode()
-    assert "Required fields are marked *" in page
+    assert "I campi obbligatori sono contrassegnati *" in page
     assert page.count('<span class="required" aria-hidden="true"> *</span>') == 3
     assert 'name="author_url" autocomplete="url" maxlength="300" id' in page
