@@ -29,12 +29,12 @@ def test_count_wording(client):
     """None: an invitation; one: "1 comment"; more: "N comments"."""
     article = ArticleFactory()
     url = article.get_absolute_url()
-    assertContains(client.get(url), "Be the first to comment")
+    assertContains(client.get(url), "Commenta per primo")
     approved(article)
-    assertContains(client.get(url), "1 comment<")
+    assertContains(client.get(url), "1 commento<")
     approved(article)
     CommentFactory(article=article)  # pending: not counted
-    assertContains(client.get(url), "2 comments")
+    assertContains(client.get(url), "2 commenti")
 
 
 def test_count_is_translated(client):
@@ -125,9 +125,9 @@ def test_reply_link_works_without_javascript(client):
     article = ArticleFactory()
     parent = approved(article, author_name="Giorgio")
     response = client.get(article.get_absolute_url() + f"?replyto={parent.pk}")
-    assertContains(response, "Reply to Giorgio")
+    assertContains(response, "Rispondi a Giorgio")
     assertContains(response, f'name="parent" value="{parent.pk}"')
-    assertContains(response, "Cancel reply")
+    assertContains(response, "Annulla risposta")
 
 
 def test_reply_to_unknown_comment_is_ignored(client):
@@ -135,7 +135,7 @@ def test_reply_to_unknown_comment_is_ignored(client):
     article = ArticleFactory()
     pending = CommentFactory(article=article)
     response = client.get(article.get_absolute_url() + f"?replyto={pending.pk}")
-    assertContains(response, "Leave a comment")
+    assertContains(response, "Lascia un commento")
     assertNotContains(response, f'name="parent" value="{pending.pk}"')
 
 
@@ -150,11 +150,11 @@ def test_long_threads_paginate(client, settings):
     reply = approved(article, parent=roots[1], created_at=now)
     first = client.get(article.get_absolute_url())
     assert ids_in_order(first) == [roots[0].pk, roots[1].pk, reply.pk]
-    assertContains(first, "Comment page 1 of 2")
+    assertContains(first, "Pagina 1 di 2 dei commenti")
     assertContains(first, "?cpage=2#comments")
     second = client.get(article.get_absolute_url() + "?cpage=2")
     assert ids_in_order(second) == [roots[2].pk]
-    assertContains(second, "4 comments")
+    assertContains(second, "4 commenti")
 
 
 def test_after_posting_the_page_with_the_comment_opens(client, settings):
@@ -167,7 +167,7 @@ def test_after_posting_the_page_with_the_comment_opens(client, settings):
     reply = approved(article, parent=root, created_at=now)
     response = client.get(article.get_absolute_url() + f"?comment={reply.pk}")
     assert reply.pk in ids_in_order(response)
-    assertContains(response, "Comment page 2 of 2")
+    assertContains(response, "Pagina 2 di 2 dei commenti")
 
 
 def test_own_pending_comment_shown_only_to_its_browser(client, post_comment):
@@ -177,8 +177,8 @@ def test_own_pending_comment_shown_only_to_its_browser(client, post_comment):
     post_comment(article, body="Mine, pending")
     response = client.get(article.get_absolute_url())
     assertContains(response, "Mine, pending")
-    assertContains(response, "Your comment is awaiting moderation.")
-    assertContains(response, "1 comment<")
+    assertContains(response, "Il tuo commento è in attesa di moderazione.")
+    assertContains(response, "1 commento<")
     stranger = client.__class__().get(article.get_absolute_url())
     assertNotContains(stranger, "Mine, pending")
 
@@ -241,7 +241,7 @@ def test_comment_section_costs_two_queries(client, django_assert_num_queries):
     template = Template("{% load comment_tags %}{% comment_section article %}")
     with django_assert_num_queries(2):
         html = template.render(RequestContext(request, {"article": article}))
-    assert "2 comments" in html
+    assert "2 commenti" in html
 
 
 @pytest.mark.django_db
@@ -255,6 +255,6 @@ def test_preview_of_a_draft_says_comments_open_on_publication(client, editor):
 
     response = client.get(reverse("articles:preview", kwargs={"pk": article.pk}))
 
-    assertContains(response, "Comments open when the article is published.")
+    assertContains(response, "I commenti si apriranno quando l'articolo sarà pubblicato.")
     assertNotContains(response, 'class="comment-form"')
-    assertNotContains(response, "Comments are closed.")
+    assertNotContains(response, "I commenti sono chiusi.")
