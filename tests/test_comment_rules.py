@@ -51,8 +51,8 @@ def test_links_at_the_limit_are_held(rules, ham, django_capture_on_commit_callba
     comment = checked(django_capture_on_commit_callbacks, body=body)
     assert comment.status == Comment.Status.PENDING
     assert comment.check_state == Comment.CheckState.CHECKED
-    assert comment.held_reason == "3 links"
-    assert comment.events.last().message == "Akismet: ham; held: 3 links"
+    assert comment.held_reason == "3 link"
+    assert comment.events.last().message == "Akismet: non è spam; trattenuto: 3 link"
 
 
 def test_link_limit_is_a_setting(rules, ham, django_capture_on_commit_callbacks):
@@ -80,7 +80,7 @@ def test_moderation_words_hold(rules, ham, django_capture_on_commit_callbacks, f
     rules.save()
     comment = checked(django_capture_on_commit_callbacks, **field)
     assert comment.status == Comment.Status.PENDING
-    assert comment.held_reason == "contains “casino” (moderation list)"
+    assert comment.held_reason == "contiene “casino” (elenco di moderazione)"
 
 
 def test_moderation_words_match_the_ip(rules, ham, django_capture_on_commit_callbacks):
@@ -99,7 +99,7 @@ def test_disallowed_words_trash(rules, ham, django_capture_on_commit_callbacks):
     assert comment.status == Comment.Status.TRASH
     assert comment.verdict == ""
     assert comment.events.last().message == (
-        "moved to trash: contains “slur” (disallowed list)"
+        "spostato nel cestino: contiene “slur” (elenco dei termini vietati)"
     )
 
 
@@ -110,7 +110,7 @@ def test_prior_approval_required(rules, ham, django_capture_on_commit_callbacks)
     newcomer = checked(
         django_capture_on_commit_callbacks, author_email="new@example.org"
     )
-    assert newcomer.held_reason == "first comment by this author"
+    assert newcomer.held_reason == "primo commento di questo autore"
     CommentFactory(approved=True, author_email="known@example.org")
     regular = checked(
         django_capture_on_commit_callbacks, author_email="KNOWN@example.org"
@@ -136,7 +136,7 @@ def test_hold_all(rules, ham, django_capture_on_commit_callbacks):
     rules.save()
     comment = checked(django_capture_on_commit_callbacks)
     assert comment.status == Comment.Status.PENDING
-    assert comment.held_reason == "every comment is approved by hand"
+    assert comment.held_reason == "ogni commento viene approvato a mano"
 
 
 def test_held_comment_emails_moderators(
@@ -159,9 +159,9 @@ def test_held_comment_emails_moderators(
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
     assert sorted(message.to) == ["boss@example.org", "mod@example.org"]
-    assert "waiting for moderation" in message.subject
+    assert "in attesa di moderazione" in message.subject
     assert comment.body in message.body
-    assert "every comment is approved by hand" in message.body
+    assert "ogni commento viene approvato a mano" in message.body
 
 
 def test_moderator_email_can_be_turned_off(
@@ -211,13 +211,13 @@ def test_moderator_verbs_record_who_did_what(db, django_capture_on_commit_callba
     assert comment.body == "Edited."
     events = list(comment.events.values_list("message", "actor__username"))
     assert [m for m, _ in events if "maria" in m] == [
-        "approved by maria",
-        "unapproved by maria",
-        "moved to trash by maria",
-        "restored by maria",
-        "reported as spam by maria",
-        "reported as not spam by maria",
-        "text edited by maria",
+        "approvato da maria",
+        "non approvato da maria",
+        "spostato nel cestino da maria",
+        "ripristinato da maria",
+        "segnalato come spam da maria",
+        "segnalato come non spam da maria",
+        "testo modificato da maria",
     ]
     assert {a for m, a in events if "maria" in m} == {"maria"}
 
