@@ -59,7 +59,7 @@ def test_ham_is_published(test_client):
     assert comment.status == Comment.Status.APPROVED
     assert comment.verdict == Comment.Verdict.HAM
     assert comment.check_state == Comment.CheckState.CHECKED
-    assert comment.events.last().message == "Akismet: ham"
+    assert comment.events.last().message == "Akismet: non è spam"
 
 
 @pytest.mark.django_db
@@ -108,7 +108,7 @@ def test_no_key_leaves_every_comment_to_moderators(
     assert comment.check_state == Comment.CheckState.OFF
     assert comment.next_check_at is None
     assert (
-        comment.events.last().message == "spam checking is off: waiting for a moderator"
+        comment.events.last().message == "controllo antispam disattivato: in attesa di un moderatore"
     )
     assert [m.to for m in mailoutbox] == [["boss@example.org"]]
 
@@ -205,7 +205,7 @@ def test_failures_keep_the_comment_pending_and_retry(
     assert (
         timezone.now() < comment.next_check_at <= timezone.now() + timedelta(minutes=1)
     )
-    assert comment.events.last().message.startswith("Akismet unreachable, retry 2 at ")
+    assert comment.events.last().message.startswith("Akismet irraggiungibile, nuovo tentativo n. 2 alle ")
 
 
 @pytest.mark.django_db
@@ -228,7 +228,7 @@ def test_invalid_key_stays_pending_and_is_logged(akismet_server, caplog):
     assert comment.last_check_error.startswith(spam.MISCONFIGURED)
     assert comment.next_check_at is not None
     assert "Akismet is misconfigured" in caplog.text
-    assert comment.events.last().message.startswith("Akismet misconfigured, retry 2")
+    assert comment.events.last().message.startswith("Akismet non configurato correttamente, nuovo tentativo n. 2")
 
 
 @pytest.mark.django_db
@@ -256,9 +256,9 @@ def test_retries_back_off_for_a_day_then_give_up(
     assert comment.checked_at is None
     assert timezone.now() - comment.created_at >= timedelta(hours=24)
     assert comment.events.last().message.startswith(
-        "Akismet unreachable, gave up after"
+        "Akismet irraggiungibile, abbandonato dopo"
     )
-    assert comment.held_reason == "not checked: Akismet unreachable"
+    assert comment.held_reason == "non controllato: Akismet irraggiungibile"
     assert len(mailoutbox) == 1
     # Once given up, the sweep leaves it alone.
     calls = len(akismet_server.calls("comment-check"))
@@ -349,8 +349,8 @@ def test_mark_spam_sends_submit_spam_with_the_stored_data(
     assert comment.status == Comment.Status.SPAM
     assert comment.report == ""
     messages = [e.message for e in comment.events.all()]
-    assert "reported as spam by maria" in messages
-    assert messages[-1] == "reported to Akismet as spam"
+    assert "segnalato come spam da maria" in messages
+    assert messages[-1] == "segnalato ad Akismet come spam"
 
 
 @pytest.mark.django_db
@@ -366,7 +366,7 @@ def test_not_spam_sends_submit_ham_and_publishes(
     assert akismet_server.calls("submit-ham") == akismet_server.calls("comment-check")
     comment.refresh_from_db()
     assert comment.status == Comment.Status.APPROVED
-    assert "reported as not spam by maria" in [e.message for e in comment.events.all()]
+    assert "segnalato come non spam da maria" in [e.message for e in comment.events.all()]
 
 
 @pytest.mark.django_db
@@ -383,7 +383,7 @@ def test_failed_report_is_retried_by_the_sweep(
         assert comment.report == "spam"
         assert comment.report_attempts == 1
         assert comment.events.last().message.startswith(
-            "report to Akismet failed, retry 2 at"
+            "segnalazione ad Akismet non riuscita, nuovo tentativo n. 2 alle"
         )
         akismet_server.mode = "ok"
         clock.move_to(comment.next_report_at)
@@ -391,7 +391,7 @@ def test_failed_report_is_retried_by_the_sweep(
     comment.refresh_from_db()
     assert comment.report == ""
     assert len(akismet_server.calls("submit-spam")) == 2
-    assert comment.events.last().message == "reported to Akismet as spam"
+    assert comment.events.last().message == "segnalato ad Akismet come spam"
 
 
 @pytest.mark.django_db
@@ -409,7 +409,7 @@ def test_report_is_abandoned_after_a_day(
             clock.move_to(comment.next_report_at)
             call_command("recheck_comments", verbosity=0)
             comment.refresh_from_db()
-    assert comment.events.last().message.startswith("report to Akismet abandoned")
+    assert comment.events.last().message.startswith("segnalazione ad Akismet abbandonata")
     assert comment.status == Comment.Status.SPAM
 
 
@@ -424,7 +424,7 @@ def test_report_with_the_package_test_client(
         moderation.mark_spam(comment, by=None)
     comment.refresh_from_db()
     assert comment.report == ""
-    assert comment.events.last().message == "reported to Akismet as spam"
+    assert comment.events.last().message == "segnalato ad Akismet come spam"
 
 
 @pytest.mark.django_db
@@ -436,7 +436,7 @@ def test_report_without_a_key_is_dropped(django_capture_on_commit_callbacks, set
         moderation.mark_spam(comment, by=None)
     comment.refresh_from_db()
     assert comment.report == ""
-    assert comment.events.last().message == "not reported to Akismet: spam checking off"
+    assert comment.events.last().message == "non segnalato ad Akismet: controllo antispam disattivato"
 
 
 @pytest.mark.django_db
