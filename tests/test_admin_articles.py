@@ -20,7 +20,7 @@ def test_changelist_columns_include_scheduled_and_categories(client, editor):
     client.force_login(editor)
     response = client.get(reverse(CHANGELIST))
     assertContains(response, "Embargoed")
-    assertContains(response, "Scheduled")
+    assertContains(response, "Programmato")
     assertContains(response, "Politica, Roma")
 
 

@@ -84,7 +84,7 @@ def test_home_shows_standfirst_byline_date_and_image(client):
     assertContains(response, "Il sommario della notizia.")
     assertContains(response, "Redazione Esteri")
     assertContains(response, '<time datetime="2025-03-05T10:00:00+01:00">')
-    assertContains(response, "5 Marzo 2025")
+    assertContains(response, "5 marzo 2025")
     assertContains(response, 'alt="Il Colosseo"')
 
 
@@ -151,7 +151,7 @@ def test_article_page_shows_everything_a_reader_needs(client):
     assertContains(response, "Giulia Bianchi")
     assertContains(response, 'href="/author/giulia/"')
     assertContains(response, '<time datetime="2025-03-05T10:00:00+01:00">')
-    assertContains(response, "2 minutes read")
+    assertContains(response, "2 minuti di lettura")
     assertContains(response, 'href="/category/politica/"')
     assertContains(response, 'href="/tag/elezioni/" rel="tag"')
     assertContains(response, "<h2>Prima</h2>", html=False)
@@ -164,7 +164,7 @@ def test_short_article_reads_in_one_minute(client):
     """Reading time is never less than a minute."""
     article = ArticleFactory(body="<p>Poche parole.</p>")
 
-    assertContains(client.get(article.get_absolute_url()), "1 minute read")
+    assertContains(client.get(article.get_absolute_url()), "1 minuto di lettura")
 
 
 @pytest.mark.django_db

@@ -37,7 +37,7 @@ def test_second_save_is_refused_and_keeps_the_typed_text(editor, article_form_da
         change_url(article), {**opened, "body": "<p>Second, typed with care.</p>"}
     )
     assert response.status_code == 200
-    assertContains(response, "Someone else saved this article")
+    assertContains(response, "Qualcun altro ha salvato questo articolo")
     assertContains(response, "Second, typed with care.")
     article.refresh_from_db()
     assert article.body == "<p>First.</p>"

@@ -44,7 +44,7 @@ def test_latest_feed_is_valid_rss_with_only_published_articles(client):
     assert older.link.startswith("http://testserver/")
     assert older.published_parsed is not None
     assert [t.term for t in older.tags] == ["Politica"]
-    assert feed.feed.title == "Newsroom: latest articles"
+    assert feed.feed.title == "Newsroom: ultimi articoli"
     assert feed.feed.language == "it"
 
 

@@ -118,17 +118,17 @@ def test_small_images_are_not_upscaled(client, editor, settings):
     [
         (
             SimpleUploadedFile("notes.jpg", b"Not a picture at all, just text."),
-            "not a picture",
+            "non è un'immagine leggibile",
         ),
         (
             SimpleUploadedFile("cut.jpg", picture().read()[:1500]),
-            "damaged or incomplete",
+            "danneggiata o incompleta",
         ),
         (
             SimpleUploadedFile("bomb.png", png_header_only(40000, 40000)),
-            "too many pixels",
+            "troppi pixel",
         ),
-        (picture("GIF"), "upload a JPEG, PNG or WebP"),
+        (picture("GIF"), "carica invece un'immagine JPEG, PNG o WebP"),
     ],
     ids=["not an image", "truncated", "decompression bomb", "gif"],
 )
@@ -156,7 +156,7 @@ def test_size_limit_is_a_setting(client, journalist, settings):
     assert len(buffer.getvalue()) > 1024 * 1024
     client.force_login(journalist)
     response = upload(client, SimpleUploadedFile("big.png", buffer.getvalue()))
-    assertContains(response, "at most 1 MB")
+    assertContains(response, "al massimo di 1 MB")
     assert not Image.objects.exists()
 
 

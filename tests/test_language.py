@@ -176,5 +176,5 @@ def test_italian_page_localises_dates_and_interface(client):
         published_at=datetime(2025, 7, 14, 9, 0, tzinfo=ZoneInfo("Europe/Rome"))
     )
 
-    assertContains(client.get("/"), "14 Luglio 2025")
+    assertContains(client.get("/"), "14 luglio 2025")
     assertContains(client.get("/en/"), "July 14, 2025")

@@ -101,7 +101,7 @@ def test_search_says_when_nothing_is_found(client):
 
     response = search(client, "inesistente")
 
-    assertContains(response, "Nothing found for “inesistente”.")
+    assertContains(response, "Nessun risultato per “inesistente”.")
 
 
 @pytest.mark.django_db
@@ -125,7 +125,7 @@ def test_search_results_paginate(client):
     response = search(client, "inflazione")
 
     assert len(response.context["object_list"]) == 20
-    assertContains(response, "22 articles found")
+    assertContains(response, "22 articoli trovati")
     assertContains(response, 'href="?q=inflazione&amp;page=2"')
 
 
