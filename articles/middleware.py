@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.http import HttpResponseRedirect
-from django.urls import translate_url
+from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -49,5 +49,38 @@ class BrowserLanguageMiddleware:
         else:
             response = self.get_response(request)
         # The same address answers differently by browser language and cookie.
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        return response
+
+
+class AdminLanguageMiddleware:
+    """
+    Show the admin in the language of the person using it.
+
+    With prefix_default_language=False, LocaleMiddleware gives every address
+    without a language prefix the default language, Italian, and the admin has
+    no prefix: a journalist who reads English could never get an English admin.
+    Under the admin's address the language follows the language cookie (set by
+    the site's switcher), then the browser's Accept-Language, then LANGUAGE_CODE.
+
+    Only the admin: robots.txt and the sitemap hold the reader's site addresses,
+    which must not change with who asks. Goes after LocaleMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            admin_prefix = reverse("admin:index")
+        except NoReverseMatch:
+            return self.get_response(request)
+        if not request.path_info.startswith(admin_prefix):
+            return self.get_response(request)
+        translation.activate(
+            translation.get_language_from_request(request, check_path=False)
+        )
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         return response
