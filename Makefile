@@ -83,8 +83,12 @@ check: $(VENV)/.installed
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
 
+# Each app's strings go to <app>/locale, templates and project strings to
+# newsroom/locale (LOCALE_PATHS). Collected static files and uploads hold no
+# strings of ours. There is no translatable JavaScript, so no djangojs domain.
 messages: $(VENV)/.installed
-	$(MANAGE) makemessages -l it --ignore=.venv --ignore=build --ignore=tests
+	$(MANAGE) makemessages -l it --ignore=.venv --ignore=build --ignore=tests \
+		--ignore=staticfiles --ignore=media --ignore=test-results
 	$(MANAGE) compilemessages --ignore=.venv --ignore=build
 
 # gettext's msgfmt builds the .mo files; without it the ones already built are used.
