@@ -21,6 +21,7 @@ from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from articles.admin import EstimatedCountPaginator, RefreshesPagesMixin
+from articles.models import Article
 
 from . import moderation, spam
 from .models import Comment, CommentEvent, ModerationSettings
@@ -103,12 +104,29 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset.filter(status=value)
 
 
-class ArticleFilter(admin.RelatedOnlyFieldListFilter):
-    """Articles that have comments, newest first."""
+class ArticleFilter(admin.SimpleListFilter):
+    """
+    The comments of one article, chosen from the queue's article column.
 
-    def field_admin_ordering(self, field, request, model_admin):
-        # Not the article admin's ordering, which may rely on its own annotations.
-        return ["-published_at", "-pk"]
+    Listing every article that has comments would put thousands of links on the
+    page, so the filter offers only the article already chosen.
+    """
+
+    title = _("article")
+    parameter_name = "article__id__exact"
+
+    def lookups(self, request, model_admin):
+        value = self.value()
+        if not (value and value.isdigit()):
+            return []
+        title = Article.objects.filter(pk=value).values_list("title", flat=True)
+        return [(value, title.first() or value)]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(article_id=value)
+        return queryset
 
 
 class CommentEventInline(admin.TabularInline):
@@ -196,7 +214,7 @@ class CommentAdmin(admin.ModelAdmin):
         StatusFilter,
         "verdict",
         "check_state",
-        ("article", ArticleFilter),
+        ArticleFilter,
     ]
     list_select_related = ["article"]
     search_fields = ["author_name", "author_email", "ip_address", "body"]
@@ -312,7 +330,12 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("article"), ordering="article__title")
     def article_title(self, comment):
-        return comment.article.title
+        return format_html(
+            '<a href="?{}={}">{}</a>',
+            ArticleFilter.parameter_name,
+            comment.article_id,
+            comment.article.title,
+        )
 
     @admin.display(description=_("Akismet"))
     def akismet(self, comment):

@@ -425,3 +425,19 @@ def test_moderation_settings_cannot_be_added_twice_or_deleted(admin_client):
     assert add.status_code == 403
     assert delete.status_code == 403
     assert ModerationSettings.objects.count() == 1
+
+
+def test_article_filter_lists_only_the_chosen_article(moderator_client):
+    """The queue links each comment's article instead of listing every article."""
+    chosen = ArticleFactory(title="Harbour works")
+    other = ArticleFactory(title="Bridge closed")
+    CommentFactory(article=chosen, body="On the harbour")
+    CommentFactory(article=other, body="On the bridge")
+
+    queue = moderator_client.get(QUEUE)
+    filtered = moderator_client.get(QUEUE, {"article__id__exact": chosen.pk})
+
+    assertContains(queue, f'href="?article__id__exact={chosen.pk}"')
+    assertNotContains(filtered, "On the bridge")
+    assertContains(filtered, "Harbour works")
+    assertNotContains(filtered, f'href="?article__id__exact={other.pk}"')
