@@ -9,7 +9,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, call_command, load_command_class
 from django.urls import reverse
 from django.utils import timezone
 
@@ -315,3 +315,16 @@ def test_output_is_only_the_summary_and_the_logins():
     lines = [line for line in output.splitlines() if line.strip()]
     assert len(lines) <= 8
     assert str(Article.objects.count()) in lines[0]
+
+
+def test_every_project_command_prints_its_help():
+    """`manage.py <command> --help` works for each of the project's commands."""
+    for app, name in [
+        ("articles", "seed_demo"),
+        ("articles", "build_bench_data"),
+        ("comments", "recheck_comments"),
+        ("comments", "purge_comments"),
+        ("comments", "comment_data"),
+    ]:
+        parser = load_command_class(app, name).create_parser("manage.py", name)
+        assert "usage: manage.py " + name in parser.format_help()

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
 from articles.models import (
     Article,
@@ -149,7 +149,8 @@ def draw_featured_image(title, colours, seed):
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    # Help text stays English, as in Django's own commands (argparse needs a str).
+    help = (
         "Load the demo site: articles in Italian with generated images, categories, "
         "tags, reader comments in every moderation state, and one user per role "
         "(admin, editor, journalist, moderator). Running it again creates nothing "
@@ -161,7 +162,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--password",
-            help=gettext_lazy(
+            help=(
                 "Password for every demo user. Without it, each user gets a new "
                 "random password, printed at the end."
             ),
