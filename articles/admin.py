@@ -131,6 +131,19 @@ class ArticleTransitionInline(admin.TabularInline):
         return False
 
 
+class EditorsBulkDeleteMixin:
+    """Only editors get "delete selected", which checks the model permission only,
+    not each row's owner or state."""
+
+    def get_actions(
+        self, request, action_location=admin.ActionLocation.CHANGE_LIST
+    ):
+        actions = super().get_actions(request, action_location)
+        if not workflow.is_editor(request.user):
+            actions.pop("delete_selected", None)
+        return actions
+
+
 class BulkTransitionMixin:
     """One bulk helper for the workflow actions, reporting with ngettext."""
 
@@ -150,7 +163,9 @@ class BulkTransitionMixin:
 
 
 @admin.register(Article)
-class ArticleAdmin(RefreshesPagesMixin, BulkTransitionMixin, CompareVersionAdmin):
+class ArticleAdmin(
+    RefreshesPagesMixin, EditorsBulkDeleteMixin, BulkTransitionMixin, CompareVersionAdmin
+):
     form = ArticleAdminForm
     list_display = ["title", "state_column", "author", "published_at", "category_list"]
     list_display_links = ["title"]
@@ -273,13 +288,6 @@ class ArticleAdmin(RefreshesPagesMixin, BulkTransitionMixin, CompareVersionAdmin
             return []
         return ["published_at", "author"]
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if not workflow.is_editor(request.user):
-            # delete_selected checks the model permission only, not each article.
-            actions.pop("delete_selected", None)
-        return actions
-
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         return type(form.__name__, (form,), {"user": request.user})
@@ -399,15 +407,12 @@ class OwnedByUploaderMixin:
             request, obj
         )
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if not workflow.is_editor(request.user):
-            actions.pop("delete_selected", None)
-        return actions
 
 
 @admin.register(Image)
-class ImageAdmin(RefreshesPagesMixin, OwnedByUploaderMixin, admin.ModelAdmin):
+class ImageAdmin(
+    RefreshesPagesMixin, EditorsBulkDeleteMixin, OwnedByUploaderMixin, admin.ModelAdmin
+):
     """
     The image library. Each image shows the address of its 960px rendition, to
     paste into the editor's Image button, with a button that copies it.
