@@ -6,9 +6,11 @@ feeds, sitemap). ``PageCacheMiddleware`` then
 
 - keeps its HTML in Django's cache (Redis with REDIS_URL) for PAGE_CACHE_SECONDS,
   so a hit renders no template and makes no query;
-- sends HTTP caching headers: ``Cache-Control: public`` with a short ``max-age``
-  and ``s-maxage``, a weak ``ETag`` and ``Last-Modified``, and answers
-  conditional requests with 304;
+- sends HTTP caching headers: ``Cache-Control: public, max-age=0,
+  must-revalidate, s-maxage=10`` (browsers ask again every time, which a cache
+  hit answers with a 304 and no query; shared caches keep the page a few
+  seconds), a weak ``ETag`` and ``Last-Modified``, and answers conditional
+  requests with 304;
 - serves requests that carry a personal cookie (a session: staff and logged-in
   users; flash messages; the cookies a page fragment declares through
   ``personal_cookies``, such as the reader's own pending comment) uncached and
@@ -28,9 +30,14 @@ bounds how long a write made some other way (a shell) can go unseen.
 
 Per-reader parts of a cached page: the CSRF token is rendered as a placeholder
 (``csrf_placeholder`` context processor) and filled in on the way out with the
-reader's own token, so the cookie and the token always match. A proxy that
-fills it itself (the nginx configuration in tests/nginx/) asks for the
-placeholder with the request header ``X-Csrf-Fill: proxy``.
+reader's own token, so the cookie and the token always match; the ETag then
+names the reader's token too, so a 304 never keeps a page whose token belongs to
+another cookie. A proxy that fills it itself (the nginx configuration in
+tests/nginx/newsroom.conf.template) asks for the placeholder with the request
+header ``X-Csrf-Fill: proxy``. Values that must be new on every response (the
+comment form's signed "shown at" time) go through ``per_request``: a
+placeholder in the stored page, filled in by the app on the way out, also for a
+proxy (which then keeps them for its own s-maxage at most).
 """
 
 import hashlib
@@ -53,19 +60,22 @@ from django.utils.cache import (
     patch_cache_control,
 )
 from django.utils.http import http_date
+from django.utils.module_loading import import_string
 
 from .middleware import ENTRY_PATHS
 
 ARTICLES = "articles"
 COMMENTS = "comments"
 
-# Browsers keep a page this long; shared caches (nginx, a CDN) this long before
-# asking again, which costs the site a 304 from its own cache.
-MAX_AGE = 30
+# Browsers ask again every time (a change must show at once), which costs the
+# site a 304 from its own cache; shared caches (nginx, a CDN) keep a page this
+# many seconds before asking again.
+MAX_AGE = 0
 S_MAXAGE = 10
 
 CSRF_PLACEHOLDER = "csrf-token-placeholder-8f3a1c"
 PROXY_FILL_HEADER = "X-Csrf-Fill"
+PER_REQUEST_PLACEHOLDER = "per-request-placeholder-{}-5d09e2"
 # Set on responses from cached_page views: "hit" or "miss" (server-side cache).
 STATUS_HEADER = "X-Page-Cache"
 
@@ -138,6 +148,8 @@ class PageState:
     stamps: dict = field(default_factory=dict)
     personal_cookies: set = field(default_factory=set)
     expires_at: object = None
+    # Per-request values: (placeholder, dotted path of the function, its args).
+    fills: list = field(default_factory=list)
 
 
 def cached_page(view, *, depends_on=()):
@@ -187,6 +199,22 @@ def expires_by(request, when):
         state.expires_at = min(filter(None, [state.expires_at, when]))
 
 
+def per_request(request, fill, *args):
+    """
+    ``fill(*args)``, a value that must be new on every response (a signed time):
+    on a reader's page, a placeholder that the middleware replaces with a fresh
+    ``fill(*args)`` each time the page is sent, from the cache or not. ``fill``
+    is a module-level function and ``args`` plain values, kept with the page.
+    """
+    state = getattr(request, "page_cache", None)
+    if state is None or not state.enabled:
+        return fill(*args)
+    placeholder = PER_REQUEST_PLACEHOLDER.format(len(state.fills))
+    path = f"{fill.__module__}.{fill.__qualname__}"
+    state.fills.append((placeholder, path, list(args)))
+    return placeholder
+
+
 def csrf_placeholder(request):
     """Context processor: on a reader's page the CSRF token is filled in later."""
     state = getattr(request, "page_cache", None)
@@ -219,7 +247,8 @@ class PageCacheMiddleware:
         if key is not None:
             entry = _lookup(key, request)
             if entry is not None:
-                return self._fill(request, _from_entry(request, entry))
+                state.fills = entry.get("fills", [])
+                return _conditional(request, self._fill(request, _from_entry(entry)))
             state.stamps = _read_stamps([ARTICLES])
             state.storing = True
         response = self.get_response(request)
@@ -238,6 +267,7 @@ class PageCacheMiddleware:
                 _drop_vary(response, "Accept-Language")
                 _drop_vary(response, "Cookie")
             response = self._store(request, key, response)
+            return _conditional(request, self._fill(request, response))
         return self._fill(request, response)
 
     def _store(self, request, key, response):
@@ -246,7 +276,13 @@ class PageCacheMiddleware:
         etag = f'W/"{hashlib.sha256(content).hexdigest()[:32]}"'
         response.headers["ETag"] = etag
         response.headers["Last-Modified"] = http_date(rendered_at)
-        patch_cache_control(response, public=True, max_age=MAX_AGE, s_maxage=S_MAXAGE)
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=MAX_AGE,
+            must_revalidate=True,
+            s_maxage=S_MAXAGE,
+        )
         state = request.page_cache
         if state.storing:
             timeout = _timeout(state, state.stamps.get(_gen_key(ARTICLES)))
@@ -260,32 +296,76 @@ class PageCacheMiddleware:
                     ],
                     "stamps": state.stamps,
                     "personal_cookies": sorted(state.personal_cookies),
+                    "fills": state.fills,
                 }
                 cache.set(key, entry, timeout)
             response.headers[STATUS_HEADER] = "miss"
-        return get_conditional_response(
-            request, etag=etag, last_modified=int(rendered_at), response=response
-        )
+        return response
 
     def _fill(self, request, response):
-        """Put the reader's own CSRF token in the page (or leave it to the proxy)."""
+        """
+        Put fresh per-request values and the reader's own CSRF token in the page
+        (or leave the token to the proxy).
+        """
         if response.streaming or not response.content:
             return response
+        content = response.content
+        fills = request.page_cache.fills
+        for placeholder, path, args in fills:
+            content = content.replace(
+                placeholder.encode(), str(import_string(path)(*args)).encode()
+            )
         placeholder = CSRF_PLACEHOLDER.encode()
-        if placeholder not in response.content:
-            return response
+        if placeholder not in content:
+            return _replace_content(response, content)
         if request.headers.get(PROXY_FILL_HEADER) == "proxy":
             response.headers[PROXY_FILL_HEADER] = "proxy"
-            return response
+            return _replace_content(response, content)
         if "CSRF_COOKIE" not in request.META:
             self.csrf.process_request(request)  # a hit: CSRF's middleware did not run
-        response.content = response.content.replace(
-            placeholder, get_token(request).encode()
-        )
-        if response.has_header("Content-Length"):
-            response.headers["Content-Length"] = str(len(response.content))
+        content = content.replace(placeholder, get_token(request).encode())
+        response = _replace_content(response, content)
+        if response.has_header("ETag"):
+            response.headers["ETag"] = _readers_etag(
+                response.headers["ETag"], request.META["CSRF_COOKIE"], bool(fills)
+            )
         # Sets the CSRF cookie when the reader has none, and Vary: Cookie.
         return self.csrf.process_response(request, response)
+
+
+def _replace_content(response, content):
+    if content is not response.content:
+        response.content = content
+        if response.has_header("Content-Length"):
+            response.headers["Content-Length"] = str(len(content))
+    return response
+
+
+def _readers_etag(etag, csrf_secret, has_fills):
+    """
+    The page's ETag for one reader: it names their CSRF secret, so a browser
+    whose cookie changed (cleared, rotated at login) gets the page again with a
+    token that matches, never a 304. Pages with per-request values also name
+    the day, so a copy kept by the browser never holds a form older than
+    comments.forms.ISSUED_MAX_AGE (two days).
+    """
+    reader = csrf_secret
+    if has_fills:
+        reader += f"|{int(time.time() // 86400)}"
+    suffix = hashlib.sha256(reader.encode()).hexdigest()[:12]
+    return f'{etag[:-1]}-{suffix}"'
+
+
+def _conditional(request, response):
+    """A 304 when the reader's copy (by ETag or date) is the page being sent."""
+    if response.status_code != 200 or not response.has_header("ETag"):
+        return response
+    return get_conditional_response(
+        request,
+        etag=response.headers["ETag"],
+        last_modified=_parse_date(response.headers.get("Last-Modified")),
+        response=response,
+    )
 
 
 def _has_personal_cookie(request):
@@ -317,17 +397,12 @@ def _lookup(key, request):
     return entry
 
 
-def _from_entry(request, entry):
+def _from_entry(entry):
     response = HttpResponse(entry["content"])
     for name, value in entry["headers"]:
         response.headers[name] = value
     response.headers[STATUS_HEADER] = "hit"
-    return get_conditional_response(
-        request,
-        etag=response.headers.get("ETag"),
-        last_modified=_parse_date(response.headers.get("Last-Modified")),
-        response=response,
-    )
+    return response
 
 
 def _parse_date(value):

@@ -1,24 +1,29 @@
 """
 HTTP caching and the server-side page cache (articles/cache.py).
 
-Readers' pages are public for a short time, validated with ETag and
-Last-Modified; a hit from the page cache renders nothing and queries nothing;
-the CSRF token, the remembered name and the reader's own pending comment stay
+Readers' pages are revalidated by browsers every time and kept a few seconds
+by shared caches, validated with ETag and Last-Modified; a hit from the page
+cache renders nothing and queries nothing; the CSRF token, the comment form's
+"shown at" time, the remembered name and the reader's own pending comment stay
 theirs alone.
 """
 
 import json
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from pytest_django.asserts import assertContains, assertNotContains
 
 from django.conf import settings
+from django.core import signing
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
 from articles.cache import CSRF_PLACEHOLDER, MAX_AGE, S_MAXAGE
+from comments.forms import ISSUED_SALT
 from comments.views import AUTHOR_COOKIE, AUTHOR_COOKIE_SALT
 
 from .factories import (
@@ -89,22 +94,36 @@ def cache_control(response):
     }
 
 
+def page_hash(etag):
+    """The part of an ETag that names the page's content, not the reader."""
+    return etag.strip('W/"').split("-")[0]
+
+
 def csrf_field(response):
-    match = re.search(
-        r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode()
-    )
+    return hidden_field(response, "csrfmiddlewaretoken")
+
+
+def hidden_field(response, name):
+    match = re.search(rf'name="{name}" value="([^"]+)"', response.content.decode())
     return match.group(1)
 
 
 @pytest.mark.parametrize("page", PAGES)
 def test_readers_pages_are_public_for_a_short_time(client, article, page):
-    """public, a short max-age and s-maxage, a validator and a modification date."""
+    """
+    public; browsers revalidate every time (max-age=0, must-revalidate), so a
+    change shows at once; shared caches keep it s-maxage seconds; a validator and
+    a modification date make the revalidation a 304.
+    """
     response = client.get(page_url(page, article))
 
     assert response.status_code == 200
     control = cache_control(response)
     assert "public" in control
-    assert control["max-age"] == str(MAX_AGE)
+    assert MAX_AGE == 0
+    assert control["max-age"] == "0"
+    assert "must-revalidate" in control
+    assert 0 < S_MAXAGE <= 30
     assert control["s-maxage"] == str(S_MAXAGE)
     assert response["ETag"].startswith('W/"')
     assert response.has_header("Last-Modified")
@@ -125,7 +144,8 @@ def test_a_cache_hit_renders_nothing_and_queries_nothing(
     assert second.status_code == 200
     assert second["X-Page-Cache"] == "hit"
     assert second.templates == []
-    assert second["ETag"] == first["ETag"]
+    # The same page; pages with a form name each reader's own token as well.
+    assert page_hash(second["ETag"]) == page_hash(first["ETag"])
     assert second["Content-Type"] == first["Content-Type"]
 
 
@@ -378,3 +398,85 @@ def test_query_string_pages_are_cached_apart(client, article):
 
     assert response["X-Page-Cache"] == "miss"
     assertContains(response, 'class="comment-respond__cancel"')
+
+
+def test_a_reader_whose_cookie_changed_gets_the_page_again(article):
+    """
+    A browser revalidating its copy after its CSRF cookie changed (cleared, or
+    rotated at login) gets the whole page with a token for the new cookie, not a
+    304 that would keep the old token.
+    """
+    url = article.get_absolute_url()
+    reader = Client(enforce_csrf_checks=True)
+    first = reader.get(url)
+    assert reader.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304
+
+    reader.cookies.clear()
+    again = reader.get(url, headers={"if-none-match": first["ETag"]})
+
+    assert again.status_code == 200
+    assert again["X-Page-Cache"] == "hit"
+    assert again["ETag"] != first["ETag"]
+    assert csrf_field(again) != csrf_field(first)
+    assert settings.CSRF_COOKIE_NAME in again.cookies
+
+
+def issued_at(response, article):
+    """When the page's comment form says it was shown (its signed timestamp)."""
+    token = signing.loads(hidden_field(response, "issued"), salt=ISSUED_SALT)
+    assert token["a"] == article.pk
+    return token["t"]
+
+
+def test_each_reader_of_a_cached_page_gets_a_form_shown_now(article):
+    """
+    The comment form's signed "shown at" time is not frozen in the cached page:
+    readers served the same cached copy later get their own, valid time.
+    """
+    url = article.get_absolute_url()
+    start = datetime.now(UTC) + timedelta(days=1)
+    with time_machine.travel(start, tick=False):
+        first = Client().get(url)
+    with time_machine.travel(start + timedelta(minutes=5), tick=False):
+        second = Client().get(url)
+
+    assert first["X-Page-Cache"] == "miss"
+    assert second["X-Page-Cache"] == "hit"
+    assert hidden_field(first, "issued") != hidden_field(second, "issued")
+    assert issued_at(first, article) == pytest.approx(start.timestamp(), abs=1)
+    assert issued_at(second, article) == pytest.approx(
+        (start + timedelta(minutes=5)).timestamp(), abs=1
+    )
+    assert "per-request-placeholder" not in second.content.decode()
+
+
+def test_posting_too_fast_from_a_cached_page_is_refused(article, comment_data):
+    """
+    A page cached five minutes ago does not let a bot post at once: the form's
+    time is the moment this reader got the page.
+    """
+    url = article.get_absolute_url()
+    post_url = reverse("comments:post", args=[article.pk])
+    start = datetime.now(UTC) + timedelta(days=1)
+    with time_machine.travel(start, tick=False):
+        Client().get(url)  # cached
+    reader = Client()
+    with time_machine.travel(start + timedelta(minutes=5), tick=False):
+        page = reader.get(url)
+    data = comment_data(
+        article, author_name="Quick Reader", issued=hidden_field(page, "issued")
+    )
+
+    with time_machine.travel(start + timedelta(minutes=5, seconds=1), tick=False):
+        too_fast = reader.post(post_url, data)
+    refused = not article.comments.filter(author_name="Quick Reader").exists()
+    with time_machine.travel(start + timedelta(minutes=5, seconds=30), tick=False):
+        later = reader.post(post_url, data)
+
+    assert page["X-Page-Cache"] == "hit"
+    assert too_fast.status_code == 400
+    assertContains(too_fast, "A fair point, well made.", status_code=400)  # kept
+    assert hidden_field(too_fast, "issued") != data["issued"]  # its clock restarts
+    assert refused
+    assert later.status_code == 302
+    assert article.comments.filter(author_name="Quick Reader").exists()

@@ -12,7 +12,7 @@ from articles import cache
 from articles.sanitize import comment_text_to_html
 
 from .. import moderation
-from ..forms import CommentForm
+from ..forms import CommentForm, issue_token
 from ..models import Comment, ModerationSettings
 from ..views import (
     AUTHOR_COOKIE,
@@ -163,6 +163,12 @@ def comment_section(context, article):
                 "parent": reply_to.pk if reply_to else None,
             },
         )
+        if request is not None:
+            # On a cached page the form's "shown at" time is signed afresh for
+            # each reader, not frozen with the page.
+            form.fields["issued"].initial = cache.per_request(
+                request, issue_token, article.pk
+            )
     return {
         "article": article,
         "count": approved_count,
