@@ -23,7 +23,7 @@ verbs at the end (``approve``, ``mark_spam``…), which record who did what.
 import logging
 import re
 from datetime import timedelta
-from functools import partial
+from functools import partial, wraps
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -58,6 +58,23 @@ MAX_RETRY = timedelta(hours=4)
 DISCARD_KEEP = timedelta(days=1)
 
 LINK_RE = re.compile(r"https?://|\bwww\.", re.IGNORECASE)
+
+
+def _in_site_language(func):
+    """
+    Run a step that writes the comment's history in the newsroom's language.
+
+    The history, the reasons for holding and the moderators' mail then read the
+    same whoever triggered the step: a reader on the English site, a moderator
+    with an English admin, or a worker.
+    """
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 # Reading the request ---------------------------------------------------------
@@ -158,6 +175,7 @@ def _same_author(comment):
 # Intake and the spam check -----------------------------------------------------
 
 
+@_in_site_language
 def receive(comment, *, request):
     """
     Save a reader's new comment as pending and queue its spam check.
@@ -185,6 +203,7 @@ def receive(comment, *, request):
     return comment
 
 
+@_in_site_language
 def run_check(comment):
     """
     Check a pending comment: disallowed words first, then Akismet.
@@ -215,6 +234,7 @@ def run_check(comment):
     )
 
 
+@_in_site_language
 def apply_verdict(comment, verdict, *, reason="", detail="", rules=None):
     """
     Decide a checked comment's fate: ham is published unless a rule holds it.
@@ -421,6 +441,7 @@ def held_by_rules(comment, rules=None):
 # Moderators' verbs ------------------------------------------------------------
 
 
+@_in_site_language
 def approve(comment, *, by):
     """Publish a comment. Returns True if it was not already published."""
     changed = _change(
@@ -431,6 +452,7 @@ def approve(comment, *, by):
     return changed
 
 
+@_in_site_language
 def unapprove(comment, *, by):
     """Take a published comment back to pending."""
     if comment.status != Status.APPROVED:
@@ -440,6 +462,7 @@ def unapprove(comment, *, by):
     )
 
 
+@_in_site_language
 def mark_spam(comment, *, by):
     """Move a comment to spam and report it to Akismet (submit-spam)."""
     changed = _change(
@@ -454,6 +477,7 @@ def mark_spam(comment, *, by):
     return changed
 
 
+@_in_site_language
 def mark_not_spam(comment, *, by):
     """Publish a comment taken for spam and report it to Akismet (submit-ham)."""
     if comment.status != Status.SPAM:
@@ -471,6 +495,7 @@ def mark_not_spam(comment, *, by):
     return changed
 
 
+@_in_site_language
 def trash(comment, *, by):
     """Move a comment to the trash (purge_comments empties it later)."""
     return _change(
@@ -478,6 +503,7 @@ def trash(comment, *, by):
     )
 
 
+@_in_site_language
 def restore(comment, *, by):
     """Take a comment out of the trash, back to the status it had before."""
     if comment.status != Status.TRASH:
@@ -497,6 +523,7 @@ def restore(comment, *, by):
     )
 
 
+@_in_site_language
 def delete(comment, *, by):
     """Delete a comment for good, with its replies and history."""
     if comment.pk is None:
@@ -512,6 +539,7 @@ def delete(comment, *, by):
     return True
 
 
+@_in_site_language
 def edit_body(comment, body, *, by):
     """Change a comment's text, keeping a note of the edit in its history."""
     if body == comment.body:
@@ -558,6 +586,7 @@ def _queue_report(comment):
     transaction.on_commit(partial(task.enqueue, comment_id=comment.pk))
 
 
+@_in_site_language
 def send_report(comment, kind):
     """
     Send a moderator's correction ("spam" or "ham") to Akismet.

@@ -394,3 +394,21 @@ def test_compiled_catalogue_matches_its_source(po):
         assert result.returncode == 0, result.stderr
         assert "untranslated" not in result.stderr
         assert "fuzzy" not in result.stderr
+
+
+def test_comment_history_is_kept_in_the_newsroom_language(client, moderator):
+    """A moderator using the English admin still writes the Italian history."""
+    from django.contrib.admin import helpers
+
+    comment = CommentFactory()
+    client.force_login(moderator)
+
+    client.post(
+        reverse("admin:comments_comment_changelist"),
+        {"action": "approve", helpers.ACTION_CHECKBOX_NAME: [comment.pk]},
+        headers={"accept-language": "en"},
+    )
+
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.APPROVED
+    assert comment.events.get(to_status="approved").message == "approvato da maria"
