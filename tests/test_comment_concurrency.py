@@ -68,7 +68,7 @@ def test_concurrent_posts_are_all_kept(comment_data):
     total = THREADS * POSTS_EACH
     assert statuses == [302] * total
     assert Comment.objects.filter(article=article).count() == total
-    assert CommentEvent.objects.filter(message="received").count() == total
+    assert CommentEvent.objects.filter(message="ricevuto").count() == total
     # No key: each was checked once and left to moderators.
     assert Comment.objects.filter(check_state=Comment.CheckState.OFF).count() == total
 
@@ -91,4 +91,4 @@ def test_concurrent_checks_decide_once(akismet_sync_class, monkeypatch, settings
     assert results.count(True) == 1
     comment.refresh_from_db()
     assert comment.status == Comment.Status.APPROVED
-    assert comment.events.filter(message="Akismet: ham").count() == 1
+    assert comment.events.filter(message="Akismet: non è spam").count() == 1
