@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
+from articles.sanitize import comment_text_to_html
 
 
 class CommentQuerySet(models.QuerySet):
@@ -36,7 +37,7 @@ class CommentQuerySet(models.QuerySet):
                 "parent_id",
                 "author_name",
                 "author_url",
-                "body",
+                "body_html",
                 "status",
                 "created_at",
             )
@@ -101,6 +102,9 @@ class Comment(models.Model):
     author_email = models.EmailField(_("email"), max_length=254)
     author_url = models.URLField(_("website"), max_length=300, blank=True)
     body = models.TextField(_("comment"))
+    # The body as readers see it, derived from `body` on every save: rendering it
+    # per page view cost more than the rest of the comment thread.
+    body_html = models.TextField(editable=False, blank=True, default="")
     status = models.CharField(
         _("status"),
         max_length=10,
@@ -179,6 +183,14 @@ class Comment(models.Model):
             "author": self.author_name,
             "article": self.article_id,
         }
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "body" in update_fields:
+            self.body_html = comment_text_to_html(self.body)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "body_html"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"

@@ -545,8 +545,8 @@ def edit_body(comment, body, *, by):
     if body == comment.body:
         return False
     with transaction.atomic():
-        Comment.objects.filter(pk=comment.pk).update(body=body)
         comment.body = body
+        comment.save(update_fields=["body"])
         _record(comment, _by(gettext("text edited by %(user)s"), by), by=by)
         if comment.status == Status.APPROVED:
             cache.comments_changed(comment.article_id)

@@ -258,3 +258,20 @@ def test_preview_of_a_draft_says_comments_open_on_publication(client, editor):
     assertContains(response, "I commenti si apriranno quando l'articolo sarà pubblicato.")
     assertNotContains(response, 'class="comment-form"')
     assertNotContains(response, "I commenti sono chiusi.")
+
+
+@pytest.mark.django_db
+def test_edited_comment_text_shows_as_edited(client):
+    """A moderator's edit changes what readers see, still escaped and linked."""
+    from comments import moderation
+
+    comment = CommentFactory(approved=True, body="First words")
+    moderation.edit_body(
+        comment, "Second words <b>bold</b> www.example.org", by=None
+    )
+
+    page = client.get(comment.article.get_absolute_url())
+
+    assertNotContains(page, "First words")
+    assertContains(page, "Second words &lt;b&gt;bold&lt;/b&gt;")
+    assertContains(page, 'rel="nofollow ugc"')

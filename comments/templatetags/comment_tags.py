@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from articles import cache
-from articles.sanitize import comment_text_to_html
 
 from .. import moderation
 from ..forms import CommentForm, issue_token
@@ -41,8 +40,9 @@ class Node:
 
     @property
     def body_html(self):
-        # comment_text_to_html escapes everything the reader typed.
-        return mark_safe(comment_text_to_html(self.comment.body))
+        # Comment.save() derived it with comment_text_to_html, which escapes
+        # everything the reader typed.
+        return mark_safe(self.comment.body_html)
 
     @property
     def author_link(self):

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.models import Article, AuthorProfile, Category, Tag
+from articles.sanitize import comment_text_to_html
 from comments.models import Comment, CommentEvent
 
 # Bump when the shape of the generated data changes: older datasets get rebuilt.
@@ -541,7 +542,7 @@ class Command(BaseCommand):
         assert hot_id > intake_id
         fields = [
             "id", "article_id", "parent_id", "author_name", "author_email",
-            "author_url", "body", "status", "held_reason", "created_at",
+            "author_url", "body", "body_html", "status", "held_reason", "created_at",
             "status_changed_at", "language", "ip_address", "user_agent",
             "referrer", "check_state", "verdict", "check_attempts", "checked_at",
         ]  # fmt: skip
@@ -553,6 +554,14 @@ class Command(BaseCommand):
         threads = {}  # article id -> list of (comment id, depth)
         next_id = 1
         depth_limit = 3
+
+        rendered = {}
+
+        def render(text):
+            # Few distinct texts: render each once, as Comment.save() would.
+            if text not in rendered:
+                rendered[text] = comment_text_to_html(text)
+            return rendered[text]
 
         def comment(article_id, when, status, parent=None):
             nonlocal next_id
@@ -574,7 +583,8 @@ class Command(BaseCommand):
             text = " ".join(rng.choice(COMMENT_LINES) for _ in range(rng.randint(1, 4)))
             return (
                 cid, article_id, parent, f"{first} {who}",
-                f"reader{who}@example.org", "", text, status, held, when, when,
+                f"reader{who}@example.org", "", text, render(text), status, held,
+                when, when,
                 "it", f"10.{who % 250}.{(who // 250) % 250}.{cid % 250}",
                 USER_AGENT, "", state, verdict, 1, when,
             )  # fmt: skip

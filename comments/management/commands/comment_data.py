@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from articles import cache
+from articles.sanitize import comment_text_to_html
 from comments.models import Comment, CommentEvent
 
 
@@ -133,6 +134,7 @@ class Command(BaseCommand):
                         changes["body"] = gettext(
                             "This comment was removed at its author's request."
                         )
+                        changes["body_html"] = comment_text_to_html(changes["body"])
                     erased += Comment.objects.filter(
                         pk__in=pks, language=language
                     ).update(**changes)
