@@ -285,7 +285,7 @@ def site_env(args, db_url, redis_url, secret, akismet_url=""):
         DJANGO_LOG_LEVEL="WARNING",
         # Held comments would mail moderators through an SMTP server that is
         # not there; the mail is built and dropped.
-        DJANGO_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        EMAIL_URL="dummy:",
         DATABASE_URL=db_url,
         TASKS_BACKEND="database",
         COMMENTS_FLOOD_SECONDS="0",
