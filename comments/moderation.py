@@ -20,6 +20,7 @@ here is safe to run twice. Moderators change a comment's status through the
 verbs at the end (``approve``, ``mark_spam``…), which record who did what.
 """
 
+import ipaddress
 import logging
 import re
 from datetime import timedelta
@@ -81,8 +82,30 @@ def _in_site_language(func):
 
 
 def client_ip(request):
-    """The address the request came from (a proxy must set REMOTE_ADDR right)."""
-    return request.META.get("REMOTE_ADDR") or None
+    """
+    The reader's address: REMOTE_ADDR, or behind a trusted proxy the last address
+    in X-Forwarded-For that is not one of the proxies.
+
+    Only trusted proxies are believed: anyone else can write any address in the
+    header, and the flood limit and Akismet rely on it.
+    """
+    address = request.META.get("REMOTE_ADDR") or None
+    proxies = settings.TRUSTED_PROXIES
+    if address not in proxies:
+        return address
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    for hop in reversed([h.strip() for h in forwarded.split(",") if h.strip()]):
+        if hop not in proxies:
+            return hop if _is_ip(hop) else address
+    return address
+
+
+def _is_ip(text):
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 # Refusals: checks made before a submission becomes a comment -----------------

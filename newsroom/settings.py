@@ -25,6 +25,10 @@ SECRET_KEY = env.str(
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env.str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Addresses of the reverse proxies in front of the app (nginx, a load balancer):
+# a request from one of them is taken to come from the address it names last in
+# X-Forwarded-For. Requests from anywhere else keep REMOTE_ADDR.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", [])
 SITE_NAME = env.str("SITE_NAME", "Newsroom")
 
 INSTALLED_APPS = [

@@ -232,6 +232,38 @@ def test_flood_from_the_same_email_is_refused(client, comment_data):
 
 
 @pytest.mark.django_db
+def test_readers_behind_a_trusted_proxy_are_told_apart(client, comment_data, settings):
+    """Behind a trusted proxy the reader's address comes from X-Forwarded-For."""
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
+    article = ArticleFactory()
+    for n, reader in enumerate(["203.0.113.5", "203.0.113.6"]):
+        response = client.post(
+            post_url(article),
+            comment_data(article, author_email=f"r{n}@example.org", body=f"Hi {n}"),
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.9, {reader}",
+        )
+        assert response.status_code == 302
+
+    addresses = set(Comment.objects.values_list("ip_address", flat=True))
+    assert addresses == {"203.0.113.5", "203.0.113.6"}
+    assert Comment.objects.first().akismet_data["user_ip"] in addresses
+
+
+@pytest.mark.django_db
+def test_forwarded_address_from_an_untrusted_client_is_ignored(client, comment_data):
+    """Anyone can write X-Forwarded-For: only trusted proxies are believed."""
+    article = ArticleFactory()
+    client.post(
+        post_url(article),
+        comment_data(article),
+        REMOTE_ADDR="192.0.2.1",
+        HTTP_X_FORWARDED_FOR="203.0.113.5",
+    )
+    assert Comment.objects.get().ip_address == "192.0.2.1"
+
+
+@pytest.mark.django_db
 def test_flood_interval_is_a_setting(client, comment_data, settings):
     """After COMMENTS_FLOOD_SECONDS the same reader may comment again."""
     settings.COMMENTS_FLOOD_SECONDS = 0

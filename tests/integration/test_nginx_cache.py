@@ -181,6 +181,7 @@ def site():
         "AKISMET_API_KEY": "",
         "COMMENTS_MIN_FORM_SECONDS": "1",
         "COMMENTS_FLOOD_SECONDS": "0",
+        "TRUSTED_PROXIES": "127.0.0.1",
         "REDIS_URL": f"redis://{REDIS[0]}:{REDIS[1]}/{REDIS_DB}" if use_redis else "",
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
