@@ -88,6 +88,8 @@ test-integration: $(VENV)/.installed compile-messages
 check: $(VENV)/.installed
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 # Each app's strings go to <app>/locale, templates and project strings to
 # newsroom/locale (LOCALE_PATHS). Collected static files and uploads hold no

@@ -111,15 +111,14 @@ class StateListFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ArticleTransitionInline(admin.TabularInline):
-    """The article's workflow history, read-only, newest first."""
+class HistoryInline(admin.TabularInline):
+    """A row's history (model with an ``actor``), shown read-only."""
 
-    model = ArticleTransition
-    fields = ["created_at", "actor", "from_state", "to_state", "note"]
-    readonly_fields = fields
     extra = 0
     can_delete = False
-    verbose_name_plural = _("workflow history")
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
@@ -130,14 +129,23 @@ class ArticleTransitionInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ArticleTransitionInline(HistoryInline):
+    """The article's workflow history."""
+
+    model = ArticleTransition
+    fields = ["created_at", "actor", "from_state", "to_state", "note"]
+    verbose_name_plural = _("workflow history")
+
 
 class EditorsBulkDeleteMixin:
     """Only editors get "delete selected", which checks the model permission only,
     not each row's owner or state."""
 
-    def get_actions(
-        self, request, action_location=admin.ActionLocation.CHANGE_LIST
-    ):
+    def get_actions(self, request, action_location=admin.ActionLocation.CHANGE_LIST):
         actions = super().get_actions(request, action_location)
         if not workflow.is_editor(request.user):
             actions.pop("delete_selected", None)
@@ -164,7 +172,10 @@ class BulkTransitionMixin:
 
 @admin.register(Article)
 class ArticleAdmin(
-    RefreshesPagesMixin, EditorsBulkDeleteMixin, BulkTransitionMixin, CompareVersionAdmin
+    RefreshesPagesMixin,
+    EditorsBulkDeleteMixin,
+    BulkTransitionMixin,
+    CompareVersionAdmin,
 ):
     form = ArticleAdminForm
     list_display = ["title", "state_column", "author", "published_at", "category_list"]
@@ -406,7 +417,6 @@ class OwnedByUploaderMixin:
         return super().has_delete_permission(request, obj) and self._may_touch(
             request, obj
         )
-
 
 
 @admin.register(Image)

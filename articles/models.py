@@ -1,3 +1,7 @@
+from django_prose_editor.fields import ProseEditorField
+from imagekit.models import ImageSpecField
+from imagekit.processors import ResizeToFit
+
 from django.conf import settings
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -10,9 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from django_prose_editor.fields import ProseEditorField
-from imagekit.models import ImageSpecField
-from imagekit.processors import ResizeToFit
 
 from .sanitize import clean_article_html
 
@@ -323,7 +324,8 @@ class Article(models.Model):
         help_text=_("A short summary shown under the title and in article lists."),
     )
     body = ProseEditorField(
-        _("body"), extensions=ARTICLE_EDITOR_EXTENSIONS,
+        _("body"),
+        extensions=ARTICLE_EDITOR_EXTENSIONS,
         sanitize=clean_article_html,
         blank=True,
     )
@@ -406,7 +408,9 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        when = timezone.localtime(self.published_at or self.created_at or timezone.now())
+        when = timezone.localtime(
+            self.published_at or self.created_at or timezone.now()
+        )
         return reverse(
             "articles:detail",
             kwargs={

@@ -63,7 +63,7 @@ def comment_text_to_html(text):
     """
     paragraphs = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n")]
     html = "".join(
-        "<p>%s</p>" % "<br>".join(escape(p).split("\n")) for p in paragraphs if p
+        "<p>" + "<br>".join(escape(p).split("\n")) + "</p>" for p in paragraphs if p
     )
     return _comment_linker.linkify(html)
 

@@ -20,7 +20,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from articles.admin import EstimatedCountPaginator, RefreshesPagesMixin
+from articles.admin import EstimatedCountPaginator, HistoryInline, RefreshesPagesMixin
 from articles.models import Article
 
 from . import moderation, spam
@@ -129,28 +129,13 @@ class ArticleFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CommentEventInline(admin.TabularInline):
-    """The comment's history, read-only."""
+class CommentEventInline(HistoryInline):
+    """The comment's history."""
 
     model = CommentEvent
     fields = ["created_at", "by", "from_status", "to_status", "message"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     verbose_name = _("history entry")
     verbose_name_plural = _("history")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("by"))
     def by(self, event):

@@ -255,7 +255,9 @@ def test_preview_of_a_draft_says_comments_open_on_publication(client, editor):
 
     response = client.get(reverse("articles:preview", kwargs={"pk": article.pk}))
 
-    assertContains(response, "I commenti si apriranno quando l'articolo sarà pubblicato.")
+    assertContains(
+        response, "I commenti si apriranno quando l'articolo sarà pubblicato."
+    )
     assertNotContains(response, 'class="comment-form"')
     assertNotContains(response, "I commenti sono chiusi.")
 
@@ -266,9 +268,7 @@ def test_edited_comment_text_shows_as_edited(client):
     from comments import moderation
 
     comment = CommentFactory(approved=True, body="First words")
-    moderation.edit_body(
-        comment, "Second words <b>bold</b> www.example.org", by=None
-    )
+    moderation.edit_body(comment, "Second words <b>bold</b> www.example.org", by=None)
 
     page = client.get(comment.article.get_absolute_url())
 

@@ -182,7 +182,9 @@ def test_closed_article_refuses_a_post(client, comment_data, caplog):
     article = ArticleFactory(comments_open=False)
     with caplog.at_level(logging.INFO, logger="comments.moderation"):
         response = client.post(post_url(article), comment_data(article))
-    assertContains(response, "I commenti su questo articolo sono chiusi.", status_code=400)
+    assertContains(
+        response, "I commenti su questo articolo sono chiusi.", status_code=400
+    )
     assertContains(response, "A fair point, well made.", status_code=400)
     assert "refused (closed)" in caplog.text
     assert not Comment.objects.exists()
@@ -200,7 +202,9 @@ def test_comments_close_after_the_configured_days(client, comment_data):
     assertNotContains(client.get(old.get_absolute_url()), 'name="body"')
     assertContains(client.get(recent.get_absolute_url()), 'name="body"')
     response = client.post(post_url(old), comment_data(old))
-    assertContains(response, "I commenti su questo articolo sono chiusi", status_code=400)
+    assertContains(
+        response, "I commenti su questo articolo sono chiusi", status_code=400
+    )
 
 
 @pytest.mark.django_db
@@ -214,7 +218,9 @@ def test_flood_from_the_same_ip_is_refused(client, comment_data, caplog):
             comment_data(article, author_email="other@example.org", body="Again!"),
             REMOTE_ADDR="192.0.2.1",
         )
-    assertContains(response, "Stai inviando commenti troppo in fretta.", status_code=400)
+    assertContains(
+        response, "Stai inviando commenti troppo in fretta.", status_code=400
+    )
     assertContains(response, "Again!", status_code=400)
     assert "refused (flood)" in caplog.text
     assert Comment.objects.count() == 1

@@ -108,7 +108,8 @@ def test_no_key_leaves_every_comment_to_moderators(
     assert comment.check_state == Comment.CheckState.OFF
     assert comment.next_check_at is None
     assert (
-        comment.events.last().message == "controllo antispam disattivato: in attesa di un moderatore"
+        comment.events.last().message
+        == "controllo antispam disattivato: in attesa di un moderatore"
     )
     assert [m.to for m in mailoutbox] == [["boss@example.org"]]
 
@@ -205,7 +206,9 @@ def test_failures_keep_the_comment_pending_and_retry(
     assert (
         timezone.now() < comment.next_check_at <= timezone.now() + timedelta(minutes=1)
     )
-    assert comment.events.last().message.startswith("Akismet irraggiungibile, nuovo tentativo n. 2 alle ")
+    assert comment.events.last().message.startswith(
+        "Akismet irraggiungibile, nuovo tentativo n. 2 alle "
+    )
 
 
 @pytest.mark.django_db
@@ -228,7 +231,9 @@ def test_invalid_key_stays_pending_and_is_logged(akismet_server, caplog):
     assert comment.last_check_error.startswith(spam.MISCONFIGURED)
     assert comment.next_check_at is not None
     assert "Akismet is misconfigured" in caplog.text
-    assert comment.events.last().message.startswith("Akismet non configurato correttamente, nuovo tentativo n. 2")
+    assert comment.events.last().message.startswith(
+        "Akismet non configurato correttamente, nuovo tentativo n. 2"
+    )
 
 
 @pytest.mark.django_db
@@ -366,7 +371,9 @@ def test_not_spam_sends_submit_ham_and_publishes(
     assert akismet_server.calls("submit-ham") == akismet_server.calls("comment-check")
     comment.refresh_from_db()
     assert comment.status == Comment.Status.APPROVED
-    assert "segnalato come non spam da maria" in [e.message for e in comment.events.all()]
+    assert "segnalato come non spam da maria" in [
+        e.message for e in comment.events.all()
+    ]
 
 
 @pytest.mark.django_db
@@ -409,7 +416,9 @@ def test_report_is_abandoned_after_a_day(
             clock.move_to(comment.next_report_at)
             call_command("recheck_comments", verbosity=0)
             comment.refresh_from_db()
-    assert comment.events.last().message.startswith("segnalazione ad Akismet abbandonata")
+    assert comment.events.last().message.startswith(
+        "segnalazione ad Akismet abbandonata"
+    )
     assert comment.status == Comment.Status.SPAM
 
 
@@ -436,7 +445,10 @@ def test_report_without_a_key_is_dropped(django_capture_on_commit_callbacks, set
         moderation.mark_spam(comment, by=None)
     comment.refresh_from_db()
     assert comment.report == ""
-    assert comment.events.last().message == "non segnalato ad Akismet: controllo antispam disattivato"
+    assert (
+        comment.events.last().message
+        == "non segnalato ad Akismet: controllo antispam disattivato"
+    )
 
 
 @pytest.mark.django_db
