@@ -427,3 +427,22 @@ def test_required_fields_are_marked(client):
     assert "I campi obbligatori sono contrassegnati *" in page
     assert page.count('<span class="required" aria-hidden="true"> *</span>') == 3
     assert 'name="author_url" autocomplete="url" maxlength="300" id' in page
+
+
+@pytest.mark.django_db
+def test_form_posted_at_once_passes_when_no_minimum_is_set(
+    client, comment_data, settings, monkeypatch
+):
+    """With COMMENTS_MIN_FORM_SECONDS=0 even an instant post is accepted."""
+
+    from comments import forms
+
+    settings.COMMENTS_MIN_FORM_SECONDS = 0
+    article = ArticleFactory()
+    # A form shown at .x96 s and posted within the same tenth of a second.
+    monkeypatch.setattr(forms.time, "time", lambda: 1_800_000_000.96)
+    data = comment_data(article, issued=forms.issue_token(article.pk))
+
+    response = client.post(post_url(article), data)
+
+    assert response.status_code == 302
