@@ -1,7 +1,7 @@
 """
 The reader's pages in Django's cache, never stale.
 
-A view wrapped in ``cached_page`` is a reader's page (home, lists, article,
+A view wrapped in ``cached_page`` is a reader's page (home, lists, search, article,
 feeds, sitemap). ``PageCacheMiddleware`` then
 
 - keeps its HTML in Django's cache (Redis with REDIS_URL) for PAGE_CACHE_SECONDS,

@@ -34,7 +34,7 @@ app_name = "articles"
 urlpatterns = [
     path("", cached_page(views.ArticleArchiveIndexView.as_view()), name="index"),
     path("feed/", cached_page(feeds.LatestArticlesFeed()), name="feed"),
-    path("search/", views.ArticleSearchView.as_view(), name="search"),
+    path("search/", cached_page(views.ArticleSearchView.as_view()), name="search"),
     path(
         "<yyyy:year>/<dd:month>/",
         cached_page(views.ArticleMonthArchiveView.as_view()),

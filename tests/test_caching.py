@@ -379,11 +379,12 @@ def test_error_pages_are_not_cached(client, article):
     assert response.get("X-Page-Cache") != "hit"
 
 
-def test_search_and_posts_are_not_cached(client, article):
-    """Search results and POSTs never come from the page cache."""
-    client.get("/search/?q=siccit%C3%A0")
-    response = Client().get("/search/?q=siccit%C3%A0")
+def test_posts_are_not_cached(client, article, comment_data):
+    """A POST never comes from, nor goes into, the page cache."""
+    url = reverse("comments:post", args=[article.pk])
+    response = client.post(url, comment_data(article))
 
+    assert response.status_code == 302
     assert "X-Page-Cache" not in response
     assert "public" not in response.get("Cache-Control", "")
 
@@ -480,3 +481,25 @@ def test_posting_too_fast_from_a_cached_page_is_refused(article, comment_data):
     assert refused
     assert later.status_code == 302
     assert article.comments.filter(author_name="Quick Reader").exists()
+
+
+@pytest.mark.django_db
+def test_search_results_are_cached_per_query_and_refreshed_on_publish(
+    client, page_cache, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """A repeated search is a hit; publishing a matching article shows at once."""
+    from articles import workflow
+
+    ArticleFactory(title="Ponte sul fiume riaperto")
+    url = reverse("articles:search") + "?q=fiume"
+    client.get(url)
+
+    with django_assert_num_queries(0):
+        hit = Client().get(url)
+    assert hit["X-Page-Cache"] == "hit"
+
+    draft = ArticleFactory(title="Argine del fiume rinforzato", draft=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.publish(draft, by=UserFactory(is_superuser=True))
+
+    assertContains(Client().get(url), "Argine del fiume rinforzato")
