@@ -202,6 +202,28 @@ class AuthorProfile(models.Model):
 # characters that article text never contains, turned into <mark> on display.
 SEARCH_MARK_START = "\x02"
 SEARCH_MARK_STOP = "\x03"
+# A search ranks the latest matching articles, at most this many: a common word
+# matches most of a million articles, and ranking them all takes seconds.
+SEARCH_WINDOW = 1000
+
+# The months that have published articles, newest first, on PostgreSQL: one
+# index probe per month (a loose index scan on status, published_at) instead of
+# reading every published row.
+PUBLISHED_MONTHS_SQL = """
+    WITH RECURSIVE month(start) AS (
+        SELECT date_trunc('month', max(published_at) AT TIME ZONE %(tz)s)
+        FROM {table} WHERE status = %(status)s AND published_at <= %(now)s
+      UNION ALL
+        SELECT (
+            SELECT date_trunc('month', max(earlier.published_at) AT TIME ZONE %(tz)s)
+            FROM {table} AS earlier
+            WHERE earlier.status = %(status)s
+              AND earlier.published_at < (month.start AT TIME ZONE %(tz)s)
+        )
+        FROM month WHERE month.start IS NOT NULL
+    )
+    SELECT start FROM month WHERE start IS NOT NULL ORDER BY start DESC
+"""
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -210,6 +232,26 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(
             status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
         )
+
+    def published_months(self):
+        """
+        The first moments (local time) of the months that have published
+        articles, newest first. Reads the whole table, not this QuerySet's rows.
+        """
+        if connection.vendor != "postgresql":
+            published = Article.objects.published()
+            return list(published.datetimes("published_at", "month", order="DESC"))
+        zone = timezone.get_current_timezone()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                PUBLISHED_MONTHS_SQL.format(table=Article._meta.db_table),
+                {
+                    "tz": str(zone),
+                    "status": Article.Status.PUBLISHED,
+                    "now": timezone.now(),
+                },
+            )
+            return [timezone.make_aware(start, zone) for (start,) in cursor]
 
     def scheduled(self):
         return self.filter(
@@ -243,7 +285,8 @@ class ArticleQuerySet(models.QuerySet):
         Articles matching the reader's query ``q``, best first.
 
         On PostgreSQL: full-text search over the stored ``search_vector`` (Italian
-        and English stemming, see migration 0002), ranked, with a ``search_headline``
+        and English stemming, see migration 0002), the latest SEARCH_WINDOW
+        matches ranked, with a ``search_headline``
         annotation whose matches are wrapped in SEARCH_MARK_START/STOP. Elsewhere:
         every word must appear in the title, standfirst or body (icontains),
         newest first.
@@ -263,8 +306,10 @@ class ArticleQuerySet(models.QuerySet):
                 function="regexp_replace",
                 output_field=models.TextField(),
             )
+            matching = self.filter(search_vector=query)
+            latest = matching.order_by("-published_at").values("pk")[:SEARCH_WINDOW]
             return (
-                self.filter(search_vector=query)
+                self.filter(pk__in=latest)
                 .annotate(
                     rank=SearchRank(models.F("search_vector"), query),
                     search_headline=SearchHeadline(

@@ -82,6 +82,10 @@ class ArticleArchiveIndexView(PublishedArticleMixin, ArchiveIndexView):
     date_list_period = "month"
     template_name = "articles/article_archive.html"
 
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        # The months of every published article: the queryset's are the same.
+        return Article.objects.published_months()
+
 
 class ArticleMonthArchiveView(PublishedArticleMixin, MonthArchiveView):
     month_format = "%m"

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -51,3 +51,31 @@ def test_slugs_are_unique():
     second = ArticleFactory(title="Stesso titolo")
 
     assert first.slug != second.slug
+
+
+@pytest.mark.django_db
+def test_published_months_lists_each_month_with_a_published_article():
+    """The archive's months: newest first, local time, nothing unpublished."""
+    from zoneinfo import ZoneInfo
+
+    rome = ZoneInfo("Europe/Rome")
+    for when in [
+        datetime(2026, 3, 31, 23, 30, tzinfo=UTC),  # 1 April in Rome
+        datetime(2026, 3, 5, 12, 0, tzinfo=UTC),
+        datetime(2025, 12, 24, 9, 0, tzinfo=UTC),
+        datetime(2025, 12, 1, 9, 0, tzinfo=UTC),
+    ]:
+        ArticleFactory(published_at=when)
+    ArticleFactory(draft=True)
+    ArticleFactory(scheduled=True)
+
+    months = Article.objects.published_months()
+
+    assert months == [
+        datetime(2026, 4, 1, tzinfo=rome),
+        datetime(2026, 3, 1, tzinfo=rome),
+        datetime(2025, 12, 1, tzinfo=rome),
+    ]
+    assert months == list(
+        Article.objects.published().datetimes("published_at", "month", order="DESC")
+    )

@@ -55,9 +55,7 @@ def archive_months(months=None):
     in, which saves the query.
     """
     if months is None:
-        months = Article.objects.published().datetimes(
-            "published_at", "month", order="DESC"
-        )
+        months = Article.objects.published_months()
     return {"months": months}
 
 
