@@ -441,3 +441,17 @@ def test_article_filter_lists_only_the_chosen_article(moderator_client):
     assertNotContains(filtered, "On the bridge")
     assertContains(filtered, "Harbour works")
     assertNotContains(filtered, f'href="?article__id__exact={other.pk}"')
+
+
+def test_status_counts_stop_at_a_cap(moderator_client, monkeypatch):
+    """Past the cap the queue says "more than N" instead of counting every row."""
+    from comments.admin import StatusFilter
+
+    monkeypatch.setattr(StatusFilter, "COUNT_CAP", 2)
+    CommentFactory.create_batch(3)
+    CommentFactory(approved=True)
+
+    response = moderator_client.get(QUEUE)
+
+    assertContains(response, "Pending (more than 2)")
+    assertContains(response, "Approved (1)")
