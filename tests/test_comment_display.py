@@ -155,6 +155,17 @@ def test_long_threads_paginate(client, settings):
     second = client.get(article.get_absolute_url() + "?cpage=2")
     assert ids_in_order(second) == [roots[2].pk]
     assertContains(second, "4 commenti")
+    # A reply link keeps the reader on the page of the thread.
+    assertContains(second, f'href="?cpage=2&amp;replyto={roots[2].pk}#respond"')
+
+
+def test_reply_links_replace_an_earlier_reply_choice(client):
+    """On ?replyto=A, the link to reply to B asks for B alone."""
+    article = ArticleFactory()
+    a, b = approved(article), approved(article)
+    response = client.get(article.get_absolute_url() + f"?replyto={a.pk}")
+    assertContains(response, f'href="?replyto={b.pk}#respond"')
+    assertNotContains(response, f"replyto={a.pk}&amp;replyto")
 
 
 def test_after_posting_the_page_with_the_comment_opens(client, settings):
