@@ -241,9 +241,15 @@ def test_warns_when_spam_checking_is_off(moderator_client, settings):
     assertContains(response, "Spam checking is off")
 
 
-def test_warns_when_akismet_rejected_the_key(moderator_client, settings):
+@pytest.mark.parametrize(
+    "check_state", [Comment.CheckState.UNCHECKED, Comment.CheckState.GAVE_UP]
+)
+def test_warns_when_akismet_rejected_the_key(moderator_client, settings, check_state):
     settings.AKISMET_API_KEY = "wrong-key"
-    CommentFactory(last_check_error=spam.MISCONFIGURED + ": invalid API key")
+    CommentFactory(
+        check_state=check_state,
+        last_check_error=spam.MISCONFIGURED + ": invalid API key",
+    )
 
     response = moderator_client.get(QUEUE)
 
