@@ -93,7 +93,8 @@ check: $(VENV)/.installed
 
 # Each app's strings go to <app>/locale, templates and project strings to
 # newsroom/locale (LOCALE_PATHS). Collected static files and uploads hold no
-# strings of ours. There is no translatable JavaScript, so no djangojs domain.
+# strings of ours. There is no JavaScript of ours to translate: the djangojs
+# catalogue in newsroom/locale holds admin strings Django lacks, kept by hand.
 messages: $(VENV)/.installed
 	$(MANAGE) makemessages -l it --ignore=.venv --ignore=build --ignore=tests \
 		--ignore=staticfiles --ignore=media --ignore=test-results

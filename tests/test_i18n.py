@@ -230,6 +230,26 @@ def test_admin_is_italian_by_default(staff_client):
 
 
 @pytest.mark.django_db
+def test_admin_strings_django_leaves_in_english_are_italian(staff_client):
+    """Strings Django 6.1's Italian catalogue lacks come from the project's."""
+    ArticleFactory()
+    response = staff_client.get(reverse("admin:articles_article_changelist"))
+
+    assertContains(response, ">Esegui</button>")
+    assertNotContains(response, ">Run</button>")
+    assertContains(response, "- Scegli un&#x27;opzione -")
+
+
+@pytest.mark.django_db
+def test_admin_javascript_strings_are_italian(staff_client):
+    """The admin's calendar and selector strings, from the djangojs catalogue."""
+    response = staff_client.get(reverse("admin:jsi18n"))
+
+    assertContains(response, "Oggi (%(date)s)")
+    assertContains(response, "Scegli tutti: %s")
+
+
+@pytest.mark.django_db
 def test_admin_follows_the_browser_language(staff_client):
     """A browser preferring English gets the English admin."""
     response = staff_client.get(
