@@ -1,4 +1,5 @@
 import json
+from datetime import datetime
 
 import reversion
 from reversion_compare.admin import CompareVersionAdmin
@@ -13,6 +14,8 @@ from django.db import connections, transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
@@ -20,7 +23,15 @@ from django.utils.translation import gettext_lazy as _
 
 from . import cache, workflow
 from .forms import ArticleAdminForm, ImageAdminForm
-from .models import Article, ArticleTransition, AuthorProfile, Category, Image, Tag
+from .models import (
+    Article,
+    ArticleTransition,
+    AuthorProfile,
+    Category,
+    Image,
+    Tag,
+    in_review_first,
+)
 
 User = get_user_model()
 State = Article.State
@@ -111,6 +122,35 @@ class StateListFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PublishedMonthFilter(admin.SimpleListFilter):
+    """
+    Articles published in one month, like WordPress's month menu.
+
+    It stands in for admin's date hierarchy, whose SELECT DISTINCT over every
+    article's date reads the whole table on each page view (a million rows on a
+    large site); the months come from Article.objects.published_months(), one
+    index probe per month on PostgreSQL.
+    """
+
+    title = _("publish month")
+    parameter_name = "month"
+
+    def lookups(self, request, model_admin):
+        return [
+            (start.strftime("%Y-%m"), date_format(start, "YEAR_MONTH_FORMAT"))
+            for start in Article.objects.published_months()
+        ]
+
+    def queryset(self, request, queryset):
+        try:
+            year, month = (int(part) for part in (self.value() or "").split("-"))
+            start = timezone.make_aware(datetime(year, month, 1))
+        except ValueError:
+            return queryset
+        end = timezone.make_aware(datetime(year + month // 12, month % 12 + 1, 1))
+        return queryset.filter(published_at__gte=start, published_at__lt=end)
+
+
 class HistoryInline(admin.TabularInline):
     """A row's history (model with an ``actor``), shown read-only."""
 
@@ -185,6 +225,7 @@ class ArticleAdmin(
         "categories",
         ("author", admin.RelatedOnlyFieldListFilter),
         "published_at",
+        PublishedMonthFilter,
     ]
     list_select_related = ["author"]
     list_per_page = 100
@@ -192,7 +233,6 @@ class ArticleAdmin(
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     search_fields = ["title", "standfirst", "author__username", "author__last_name"]
-    date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["categories", "tags", "featured_image"]
     inlines = [ArticleTransitionInline]
@@ -241,11 +281,7 @@ class ArticleAdmin(
     def get_ordering(self, request):
         if workflow.is_editor(request.user):
             # Editors first see what waits for them: articles in review.
-            attention = Case(
-                When(status=Article.Status.REVIEW, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
+            attention = in_review_first()
         else:
             # Journalists see their own articles, the sent-back ones first.
             attention = Case(

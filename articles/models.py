@@ -336,6 +336,19 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(matches).order_by("-published_at", "-pk")
 
 
+def in_review_first():
+    """
+    0 for an article in review, 1 for the others: the editors' list in admin
+    sorts on it (ArticleAdmin.get_ordering), and an index of Article keeps the
+    same expression, so that list is read in index order, not sorted.
+    """
+    return models.Case(
+        models.When(status="review", then=models.Value(0)),
+        default=models.Value(1),
+        output_field=models.IntegerField(),
+    )
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -431,6 +444,12 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"]),
             models.Index(fields=["author", "status", "-published_at"]),
+            models.Index(
+                in_review_first(),
+                models.F("updated_at").desc(),
+                models.F("id").desc(),
+                name="article_editors_list_idx",
+            ),
         ]
         permissions = [
             ("publish_article", _("Can publish, schedule and unpublish articles")),

@@ -1,5 +1,8 @@
 """The article admin: list columns, filters, search, editor, preview, query counts."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -60,6 +63,50 @@ def test_filters_by_state_category_and_search(client, editor):
     assert titles({"state": "published"}) == {"Cup final"}
     assert titles({"categories__id__exact": sport.pk}) == {"Cup final"}
     assert titles({"q": "council"}) == {"Council vote"}
+
+
+@pytest.mark.django_db
+def test_filters_by_publish_month(client, editor):
+    """The months with published articles are offered, each narrowing the list."""
+    rome = ZoneInfo("Europe/Rome")
+    ArticleFactory(
+        title="Autumn", published_at=datetime(2026, 10, 31, 23, 30, tzinfo=rome)
+    )
+    ArticleFactory(
+        title="Winter", published_at=datetime(2026, 11, 1, 0, 30, tzinfo=rome)
+    )
+    ArticleFactory(title="Old", published_at=datetime(2025, 12, 31, 12, tzinfo=rome))
+    client.force_login(editor)
+    url = reverse(CHANGELIST)
+
+    response = client.get(url)
+    assertContains(response, "ottobre 2026")
+    assertContains(response, "novembre 2026")
+    assertContains(response, "dicembre 2025")
+    assertNotContains(response, "gennaio 2026")
+
+    def titles(params):
+        response = client.get(url, params)
+        return {a.title for a in response.context["cl"].result_list}
+
+    assert titles({"month": "2026-10"}) == {"Autumn"}
+    assert titles({"month": "2026-11"}) == {"Winter"}
+    assert titles({"month": "2025-12"}) == {"Old"}
+    assert titles({"month": "not-a-month"}) == {"Autumn", "Winter", "Old"}
+
+
+@pytest.mark.django_db
+def test_editors_see_articles_in_review_first_then_latest_changed(client, editor):
+    """Editors' list: what waits for them on top, then the latest changed."""
+    ArticleFactory(title="Older")
+    ArticleFactory(title="Waiting", in_review=True)
+    ArticleFactory(title="Newer")
+    client.force_login(editor)
+
+    response = client.get(reverse(CHANGELIST))
+
+    titles = [a.title for a in response.context["cl"].result_list]
+    assert titles == ["Waiting", "Newer", "Older"]
 
 
 @pytest.mark.django_db
