@@ -336,6 +336,14 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(matches).order_by("-published_at", "-pk")
 
 
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def get_queryset(self):
+        # The stored search vector (about 3.5 KB an article) is read by the
+        # database alone, when searching: rows fetched for pages, feeds and the
+        # admin leave it there.
+        return super().get_queryset().defer("search_vector")
+
+
 def in_review_first():
     """
     0 for an article in review, 1 for the others: the editors' list in admin
@@ -434,7 +442,7 @@ class Article(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
 
-    objects = ArticleQuerySet.as_manager()
+    objects = ArticleManager()
 
     class Meta:
         verbose_name = _("article")
