@@ -11,7 +11,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections, transaction
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -151,6 +151,24 @@ class PublishedMonthFilter(admin.SimpleListFilter):
         return queryset.filter(published_at__gte=start, published_at__lt=end)
 
 
+class AuthorFilter(admin.RelatedFieldListFilter):
+    """
+    The people who signed at least one article.
+
+    Admin's RelatedOnlyFieldListFilter finds them with a DISTINCT over every
+    article; here each user is looked up in the author index instead, which
+    costs one probe per user however many articles there are.
+    """
+
+    def field_choices(self, field, request, model_admin):
+        wrote = Article.objects.filter(author=OuterRef("pk"))
+        return field.get_choices(
+            include_blank=False,
+            limit_choices_to=Q(Exists(wrote)),
+            ordering=self.field_admin_ordering(field, request, model_admin),
+        )
+
+
 class HistoryInline(admin.TabularInline):
     """A row's history (model with an ``actor``), shown read-only."""
 
@@ -223,7 +241,7 @@ class ArticleAdmin(
     list_filter = [
         StateListFilter,
         "categories",
-        ("author", admin.RelatedOnlyFieldListFilter),
+        ("author", AuthorFilter),
         "published_at",
         PublishedMonthFilter,
     ]

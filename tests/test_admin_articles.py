@@ -96,6 +96,30 @@ def test_filters_by_publish_month(client, editor):
 
 
 @pytest.mark.django_db
+def test_filters_by_author_offer_only_people_who_wrote(client, editor, journalist):
+    """The author filter lists the people with articles, and narrows to theirs."""
+    ArticleFactory(title="By the journalist", author=journalist)
+    ArticleFactory(title="By someone else")
+    client.force_login(editor)
+    url = reverse(CHANGELIST)
+
+    response = client.get(url)
+    authors = {
+        choice["display"]
+        for spec in response.context["cl"].filter_specs
+        if spec.title == "autore"
+        for choice in spec.choices(response.context["cl"])
+    }
+    assert journalist.username in authors
+    assert editor.username not in authors
+
+    response = client.get(url, {"author__id__exact": journalist.pk})
+    assert [a.title for a in response.context["cl"].result_list] == [
+        "By the journalist"
+    ]
+
+
+@pytest.mark.django_db
 def test_editors_see_articles_in_review_first_then_latest_changed(client, editor):
     """Editors' list: what waits for them on top, then the latest changed."""
     ArticleFactory(title="Older")
