@@ -180,9 +180,7 @@ def test_database_url_selects_postgresql(load_settings):
 def test_redis_url_selects_the_redis_cache(load_settings):
     """REDIS_URL swaps the local-memory cache for Redis."""
     config = load_settings(REDIS_URL="redis://cache.example:6379/2")
-    assert config["CACHES"]["default"]["BACKEND"] == (
-        "django.core.cache.backends.redis.RedisCache"
-    )
+    assert config["CACHES"]["default"]["BACKEND"] == "newsroom.redis_cache.RedisCache"
     assert config["CACHES"]["default"]["LOCATION"] == "redis://cache.example:6379/2"
 
 
@@ -209,6 +207,8 @@ def test_cache_set_and_get_go_through_redis(load_settings, settings):
             f"{key_prefix}:*"
         )
         assert len(stored) == 1
+        # One redis-py client serves every call, not a new one per call.
+        assert cache._cache.get_client() is cache._cache.get_client(write=True)
     finally:
         cache.clear()
 
