@@ -337,8 +337,12 @@ class Command(BaseCommand):
             t = time.monotonic()
             self.reset_sequences()
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
-            timings["sequences, ANALYZE"] = time.monotonic() - t
+                # As autovacuum leaves a live database: statistics for the
+                # planner, no dead rows from the search-vector UPDATE, and the
+                # visibility map set, so index-only scans stay index-only.
+                # Without it autovacuum would do this during the benchmark.
+                cursor.execute("VACUUM (ANALYZE)")
+            timings["sequences, VACUUM ANALYZE"] = time.monotonic() - t
         else:
             self.reset_sequences()
         return timings
