@@ -1,3 +1,7 @@
+import html
+import re
+from urllib.parse import unquote, urlsplit
+
 from django_prose_editor.fields import ProseEditorField
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFit
@@ -12,6 +16,7 @@ from django.contrib.postgres.search import (
 from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -111,6 +116,10 @@ class Tag(models.Model):
         return reverse("articles:tag", kwargs={"slug": self.slug})
 
 
+# The widths of an image's renditions (see Image), in WebP and in JPEG.
+RENDITION_WIDTHS = (480, 960, 1600)
+
+
 class Image(models.Model):
     """A picture in the image library, with the renditions the site serves."""
 
@@ -175,6 +184,27 @@ class Image(models.Model):
 
     def __str__(self):
         return self.alt_text
+
+    def renditions(self, kind):
+        """
+        The (address, width) of each "webp" or "jpeg" rendition, smallest first.
+
+        Renditions never upscale, so a small original yields fewer of them, and
+        the widths are the real ones.
+        """
+        original = self.width or RENDITION_WIDTHS[-1]
+        found, seen = [], set()
+        for width in RENDITION_WIDTHS:
+            real = min(width, original)
+            if real not in seen:
+                seen.add(real)
+                found.append((getattr(self, f"{kind}_{width}").url, real))
+        return found
+
+    def height_at(self, width):
+        """The height of a rendition of the given width, or None if unknown."""
+        original = self.width or RENDITION_WIDTHS[-1]
+        return round(self.height * width / original) if self.height else None
 
 
 class AuthorProfile(models.Model):
@@ -336,6 +366,90 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(matches).order_by("-published_at", "-pk")
 
 
+# Inserted in an article body, a picture from the library takes the text column.
+BODY_IMAGE_SIZES = "(min-width: 60rem) 44rem, 100vw"
+IMG_TAG = re.compile(r"<img\b[^>]*>")
+IMG_ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
+RENDITIONS_DIR = "CACHE/images/"
+
+
+def _library_names(src):
+    """
+    The names a library image's file may have, given an address pointing at it
+    or at one of its renditions: ("exact", name) or ("stem", name without
+    extension); None for an address outside the media storage.
+    """
+    media = urlsplit(Image.file.field.storage.url("")).path
+    path = unquote(urlsplit(src).path)
+    if not path.startswith(media):
+        return None
+    name = path[len(media) :]
+    if name.startswith(RENDITIONS_DIR):
+        # imagekit names a rendition CACHE/images/<source, no extension>/<hash>.<ext>
+        stem = name[len(RENDITIONS_DIR) :].rpartition("/")[0]
+        return ("stem", stem) if stem else None
+    return ("exact", name)
+
+
+def responsive_images(body):
+    """
+    The body with each picture from the library given all its WebP renditions
+    (srcset and sizes), its dimensions and lazy loading, whichever address of it
+    the journalist inserted. Other images are left as they are.
+    """
+    tags = {tag: dict(IMG_ATTRIBUTE.findall(tag)) for tag in IMG_TAG.findall(body)}
+    wanted = {
+        tag: names
+        for tag, attrs in tags.items()
+        if (names := _library_names(html.unescape(attrs.get("src", ""))))
+    }
+    if not wanted:
+        return body
+    query = models.Q()
+    for how, name in wanted.values():
+        if how == "exact":
+            query |= models.Q(file=name)
+        else:
+            query |= models.Q(file__startswith=name + ".")
+    images = list(Image.objects.filter(query))
+    for tag, (how, name) in wanted.items():
+        image = next(
+            (
+                i
+                for i in images
+                if i.file.name == name
+                or (how == "stem" and i.file.name.rpartition(".")[0] == name)
+            ),
+            None,
+        )
+        if image is None:
+            continue
+        renditions = image.renditions("webp")
+        largest = renditions[-1][1]
+        height = image.height_at(largest)
+        given = tags[tag]
+        attrs = {
+            "src": given["src"],
+            "srcset": ", ".join(f"{url} {width}w" for url, width in renditions),
+            "sizes": BODY_IMAGE_SIZES,
+            "width": str(largest),
+            **({"height": str(height)} if height else {}),
+            "alt": given.get("alt", image.alt_text),
+            **({"title": given["title"]} if "title" in given else {}),
+            "loading": "lazy",
+        }
+        rebuilt = (
+            "<img "
+            + " ".join(
+                f'{key}="{escape(html.unescape(value))}"'
+                for key, value in attrs.items()
+            )
+            + ">"
+        )
+        body = body.replace(tag, rebuilt)
+    return body
+
+
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
     def get_queryset(self):
         # The stored search vector (about 3.5 KB an article) is read by the
@@ -470,7 +584,7 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(self, self.title)
-        self.body = clean_article_html(self.body)
+        self.body = responsive_images(clean_article_html(self.body))
         if not self._state.adding and kwargs.get("update_fields") is None:
             # Every full save is a new version: a form opened on an older one is
             # stale and its save is refused (optimistic locking, see admin.py).

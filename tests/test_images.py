@@ -1,6 +1,7 @@
 """The image library: checked uploads, renditions made once, images in the body."""
 
 import io
+import re
 import struct
 import zlib
 from pathlib import Path
@@ -17,6 +18,7 @@ from django.urls import reverse
 
 from articles.models import Image
 from articles.sanitize import clean_article_html
+from tests.factories import ArticleFactory, ImageFactory
 
 ADD_URL = "admin:articles_image_add"
 
@@ -207,3 +209,52 @@ def test_sanitizer_keeps_library_images_and_figures():
         '<figure><img src="/media/CACHE/images/a/photo.webp" alt="Town hall">'
         "<figcaption>Il municipio</figcaption></figure>"
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("address", ["webp_960", "jpeg_480", "original"])
+def test_library_image_in_the_body_gets_every_rendition(client, address):
+    """Whichever address of a library image is pasted, readers get srcset and size."""
+    image = ImageFactory()
+    src = image.file.url if address == "original" else getattr(image, address).url
+    article = ArticleFactory(
+        body=f'<p>Text.</p><figure><img src="{src}" alt="Town hall">'
+        "<figcaption>Il municipio</figcaption></figure>"
+    )
+
+    img = re.search(r"<img [^>]*>", article.body).group(0)
+    srcset = ", ".join(
+        f"{getattr(image, f'webp_{width}').url} {width}w" for width in (480, 960, 1600)
+    )
+    assert f'src="{src}"' in img
+    assert f'srcset="{srcset}"' in img
+    assert 'sizes="(min-width: 60rem) 44rem, 100vw"' in img
+    assert 'width="1600" height="800"' in img
+    assert 'loading="lazy"' in img
+    assert 'alt="Town hall"' in img
+    assertContains(client.get(article.get_absolute_url()), srcset)
+
+
+@pytest.mark.django_db
+def test_body_images_are_derived_again_on_each_save():
+    """Saving again gives the same markup; a small image keeps its own width."""
+    image = ImageFactory(file__width=600, file__height=300)
+    article = ArticleFactory(body=f'<p><img src="{image.webp_960.url}" alt="x"></p>')
+    first = article.body
+    article.save()
+    assert article.body == first
+    assert first.count("srcset=") == 1
+    assert f'srcset="{image.webp_480.url} 480w, {image.webp_960.url} 600w"' in first
+    assert 'width="600" height="300"' in first
+
+
+@pytest.mark.django_db
+def test_other_images_in_the_body_are_left_as_they_are():
+    """Pictures from elsewhere, or gone from the library, are not touched."""
+    body = (
+        '<p><img src="https://example.org/photo.jpg" alt="Elsewhere"></p>'
+        '<p><img src="/media/CACHE/images/images/gone/abc.webp" alt="Gone"></p>'
+        '<p><img src="/media/images/2020/01/deleted.jpg" alt="Deleted"></p>'
+    )
+    article = ArticleFactory(body=body)
+    assert article.body == body

@@ -10,13 +10,18 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info, ngettext
 
-from ..models import SEARCH_MARK_START, SEARCH_MARK_STOP, Article, Category
+from ..models import (
+    RENDITION_WIDTHS,
+    SEARCH_MARK_START,
+    SEARCH_MARK_STOP,
+    Article,
+    Category,
+)
 from ..sanitize import strip_html
 
 register = template.Library()
 
 WORDS_PER_MINUTE = 200
-RENDITION_WIDTHS = (480, 960, 1600)
 SNIPPET_CHARS = 220
 
 
@@ -116,24 +121,15 @@ def picture(image, sizes="100vw", loading="lazy"):
     """
     if image is None:
         return {"image": None}
-    original = image.width or RENDITION_WIDTHS[-1]
-    webp, jpeg, seen = [], [], set()
-    for width in RENDITION_WIDTHS:
-        real = min(width, original)
-        if real in seen:
-            continue
-        seen.add(real)
-        webp.append(f"{getattr(image, f'webp_{width}').url} {real}w")
-        jpeg.append(f"{getattr(image, f'jpeg_{width}').url} {real}w")
-    largest = max(seen)
-    height = round(image.height * largest / original) if image.height else None
+    webp, jpeg = image.renditions("webp"), image.renditions("jpeg")
+    largest = webp[-1][1]
     return {
         "image": image,
-        "webp_srcset": ", ".join(webp),
-        "jpeg_srcset": ", ".join(jpeg),
+        "webp_srcset": ", ".join(f"{url} {width}w" for url, width in webp),
+        "jpeg_srcset": ", ".join(f"{url} {width}w" for url, width in jpeg),
         "src": getattr(image, f"jpeg_{RENDITION_WIDTHS[1]}").url,
         "width": largest,
-        "height": height,
+        "height": image.height_at(largest),
         "sizes": sizes,
         "loading": loading,
     }
