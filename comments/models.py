@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -173,7 +174,13 @@ class Comment(models.Model):
             models.Index(fields=["-created_at", "-id"], name="comment_newest_idx"),
             models.Index(fields=["check_state", "next_check_at"]),
             models.Index(fields=["report", "next_report_at"]),
-            models.Index(fields=["author_email", "-created_at"]),
+            # Emails are compared ignoring case (the flood, duplicate and
+            # prior-approval rules, the queue's search): UPPER() is indexed.
+            models.Index(
+                Upper("author_email"),
+                models.F("created_at").desc(),
+                name="comment_author_email_idx",
+            ),
             models.Index(fields=["ip_address", "-created_at"]),
         ]
         permissions = [("moderate_comment", _("Can moderate comments"))]

@@ -155,7 +155,9 @@ def test_why_held_shows_the_last_check_error_when_no_rule_held_it(moderator_clie
     [
         ("Verdi", "by name"),
         ("luca@example", "by email"),
+        ("Luca@Example.ORG", "by whole email, any case"),
         ("198.51.100", "by IP"),
+        ("198.51.100.7", "by whole IP"),
         ("zucchine", "zucchine ripiene by text"),
     ],
 )
@@ -177,6 +179,21 @@ def test_search_by_name_email_ip_and_text(moderator_client, term, body):
 
     assertContains(response, body)
     assertNotContains(response, "Unrelated remark")
+
+
+def test_search_for_a_whole_address_matches_it_exactly(moderator_client):
+    """A whole email or IP finds that author only, not addresses containing it."""
+    CommentFactory(author_email="luca@example.org", ip_address="10.0.0.1", body="Own")
+    CommentFactory(
+        author_email="gianluca@example.org", ip_address="10.0.0.10", body="Other"
+    )
+
+    by_email = moderator_client.get(QUEUE, {"q": "luca@example.org"})
+    by_ip = moderator_client.get(QUEUE, {"q": "10.0.0.1"})
+
+    for response in (by_email, by_ip):
+        assertContains(response, "Own")
+        assertNotContains(response, "Other")
 
 
 def test_filters_by_verdict_check_state_and_article(moderator_client):
