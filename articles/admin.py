@@ -31,6 +31,7 @@ from .models import (
     Image,
     Tag,
     in_review_first,
+    words_query,
 )
 
 User = get_user_model()
@@ -250,7 +251,13 @@ class ArticleAdmin(
     # No COUNT(*) of the whole table on each page view (see EstimatedCountPaginator).
     show_full_result_count = False
     paginator = EstimatedCountPaginator
-    search_fields = ["title", "standfirst", "author__username", "author__last_name"]
+    search_fields = [
+        "title",
+        "standfirst",
+        "body",
+        "author__username",
+        "author__last_name",
+    ]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["categories", "tags", "featured_image"]
     inlines = [ArticleTransitionInline]
@@ -277,6 +284,20 @@ class ArticleAdmin(
             },
         ),
     ]
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term or connections[queryset.db].vendor != "postgresql":
+            return super().get_search_results(request, queryset, search_term)
+        # On PostgreSQL the words are looked up in the articles' GIN-indexed
+        # search vector (title, standfirst and text, Italian and English
+        # stems), not with a LIKE over every article; a user name or last name
+        # finds that author's articles.
+        authors = User.objects.filter(
+            Q(username__iexact=term) | Q(last_name__iexact=term)
+        ).values_list("pk", flat=True)
+        matches = Q(search_vector=words_query(term)) | Q(author_id__in=list(authors))
+        return queryset.filter(matches), False
 
     # Columns
 

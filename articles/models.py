@@ -256,6 +256,13 @@ PUBLISHED_MONTHS_SQL = """
 """
 
 
+def words_query(q):
+    """The reader's words as a PostgreSQL full-text query, Italian or English."""
+    return SearchQuery(q, config="italian", search_type="websearch") | SearchQuery(
+        q, config="english", search_type="websearch"
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles readers may see: published, with a publish time now or past."""
@@ -325,9 +332,7 @@ class ArticleQuerySet(models.QuerySet):
         if not q:
             return self.none()
         if connection.vendor == "postgresql":
-            query = SearchQuery(q, config="italian", search_type="websearch") | (
-                SearchQuery(q, config="english", search_type="websearch")
-            )
+            query = words_query(q)
             body_text = models.Func(
                 "body",
                 models.Value("<[^>]*>"),

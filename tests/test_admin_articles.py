@@ -66,6 +66,25 @@ def test_filters_by_state_category_and_search(client, editor):
 
 
 @pytest.mark.django_db
+def test_search_finds_words_in_the_text_and_an_author_by_name(
+    client, editor, journalist
+):
+    """Words of the title or text, or an author's user name, find the articles."""
+    ArticleFactory(title="Budget approved", body="<p>The council voted.</p>")
+    ArticleFactory(title="Derby tonight", author=journalist)
+    client.force_login(editor)
+    url = reverse(CHANGELIST)
+
+    def titles(term):
+        response = client.get(url, {"q": term})
+        return {a.title for a in response.context["cl"].result_list}
+
+    assert titles("council") == {"Budget approved"}
+    assert titles("budget") == {"Budget approved"}
+    assert titles(journalist.username) == {"Derby tonight"}
+
+
+@pytest.mark.django_db
 def test_filters_by_publish_month(client, editor):
     """The months with published articles are offered, each narrowing the list."""
     rome = ZoneInfo("Europe/Rome")
