@@ -59,7 +59,7 @@ from django.utils.cache import (
     get_conditional_response,
     patch_cache_control,
 )
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_http_date_safe
 from django.utils.module_loading import import_string
 
 from .middleware import ENTRY_PATHS
@@ -406,8 +406,6 @@ def _from_entry(entry):
 
 
 def _parse_date(value):
-    from django.utils.http import parse_http_date_safe
-
     return parse_http_date_safe(value) if value else None
 
 

@@ -416,17 +416,11 @@ def responsive_images(body):
             query |= models.Q(file=name)
         else:
             query |= models.Q(file__startswith=name + ".")
-    images = list(Image.objects.filter(query))
+    images = Image.objects.filter(query)
+    found = {"exact": {i.file.name: i for i in images}}
+    found["stem"] = {name.rpartition(".")[0]: i for name, i in found["exact"].items()}
     for tag, (how, name) in wanted.items():
-        image = next(
-            (
-                i
-                for i in images
-                if i.file.name == name
-                or (how == "stem" and i.file.name.rpartition(".")[0] == name)
-            ),
-            None,
-        )
+        image = found[how].get(name)
         if image is None:
             continue
         renditions = image.renditions("webp")

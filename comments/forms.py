@@ -1,6 +1,7 @@
 import logging
 import math
 import time
+from functools import partial
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout, Submit
@@ -88,7 +89,9 @@ class CommentForm(forms.ModelForm):
             # Logged-in readers comment under their account.
             for name in ("author_name", "author_email", "author_url", "remember"):
                 del self.fields[name]
-        self.fields["issued"].initial = issue_token(article.pk)
+        # Signed when the form is rendered (a callable initial), and only then:
+        # a page that puts its own value in (comment_section) signs no other.
+        self.fields["issued"].initial = partial(issue_token, article.pk)
         self.helper = self._helper()
 
     def _helper(self):

@@ -15,6 +15,12 @@ from tests.factories import ArticleFactory, CategoryFactory
 CHANGELIST = "admin:articles_article_changelist"
 
 
+def titles(client, params):
+    """The titles the article changelist lists for these query parameters."""
+    response = client.get(reverse(CHANGELIST), params)
+    return {a.title for a in response.context["cl"].result_list}
+
+
 @pytest.mark.django_db
 def test_changelist_columns_include_scheduled_and_categories(client, editor):
     """Each row shows title, status (scheduled apart), author, date and categories."""
@@ -53,16 +59,11 @@ def test_filters_by_state_category_and_search(client, editor):
     ArticleFactory(title="Cup final", categories=[sport])
     ArticleFactory(title="Council vote", draft=True)
     client.force_login(editor)
-    url = reverse(CHANGELIST)
 
-    def titles(params):
-        response = client.get(url, params)
-        return {a.title for a in response.context["cl"].result_list}
-
-    assert titles({"state": "scheduled"}) == {"Derby tonight"}
-    assert titles({"state": "published"}) == {"Cup final"}
-    assert titles({"categories__id__exact": sport.pk}) == {"Cup final"}
-    assert titles({"q": "council"}) == {"Council vote"}
+    assert titles(client, {"state": "scheduled"}) == {"Derby tonight"}
+    assert titles(client, {"state": "published"}) == {"Cup final"}
+    assert titles(client, {"categories__id__exact": sport.pk}) == {"Cup final"}
+    assert titles(client, {"q": "council"}) == {"Council vote"}
 
 
 @pytest.mark.django_db
@@ -73,15 +74,10 @@ def test_search_finds_words_in_the_text_and_an_author_by_name(
     ArticleFactory(title="Budget approved", body="<p>The council voted.</p>")
     ArticleFactory(title="Derby tonight", author=journalist)
     client.force_login(editor)
-    url = reverse(CHANGELIST)
 
-    def titles(term):
-        response = client.get(url, {"q": term})
-        return {a.title for a in response.context["cl"].result_list}
-
-    assert titles("council") == {"Budget approved"}
-    assert titles("budget") == {"Budget approved"}
-    assert titles(journalist.username) == {"Derby tonight"}
+    assert titles(client, {"q": "council"}) == {"Budget approved"}
+    assert titles(client, {"q": "budget"}) == {"Budget approved"}
+    assert titles(client, {"q": journalist.username}) == {"Derby tonight"}
 
 
 @pytest.mark.django_db
@@ -104,14 +100,10 @@ def test_filters_by_publish_month(client, editor):
     assertContains(response, "dicembre 2025")
     assertNotContains(response, "gennaio 2026")
 
-    def titles(params):
-        response = client.get(url, params)
-        return {a.title for a in response.context["cl"].result_list}
-
-    assert titles({"month": "2026-10"}) == {"Autumn"}
-    assert titles({"month": "2026-11"}) == {"Winter"}
-    assert titles({"month": "2025-12"}) == {"Old"}
-    assert titles({"month": "not-a-month"}) == {"Autumn", "Winter", "Old"}
+    assert titles(client, {"month": "2026-10"}) == {"Autumn"}
+    assert titles(client, {"month": "2026-11"}) == {"Winter"}
+    assert titles(client, {"month": "2025-12"}) == {"Old"}
+    assert titles(client, {"month": "not-a-month"}) == {"Autumn", "Winter", "Old"}
 
 
 @pytest.mark.django_db

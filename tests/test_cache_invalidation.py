@@ -46,6 +46,17 @@ def site():
     return article
 
 
+@pytest.fixture
+def post_committed(client, django_capture_on_commit_callbacks):
+    """client.post, then the work it left for after the commit (cache bumps)."""
+
+    def post(url, data):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(url, data)
+
+    return post
+
+
 def pages(article):
     when = timezone.localtime(article.published_at)
     return [
@@ -75,18 +86,17 @@ def fetch(url):
 
 
 def test_editing_an_article_in_admin_shows_everywhere(
-    client, editor, site, article_form_data, django_capture_on_commit_callbacks
+    client, editor, site, article_form_data, post_committed
 ):
     """A new title through the admin form: every page and feed shows it at once."""
     urls = pages(site)
     warm(urls + ["/sitemap.xml"])
     client.force_login(editor)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("admin:articles_article_change", args=[site.pk]),
-            article_form_data(site, title="New headline", status="published"),
-        )
+    response = post_committed(
+        reverse("admin:articles_article_change", args=[site.pk]),
+        article_form_data(site, title="New headline", status="published"),
+    )
     assert response.status_code == 302
 
     for url in urls:
@@ -96,25 +106,24 @@ def test_editing_an_article_in_admin_shows_everywhere(
 
 
 def test_publishing_through_admin_shows_everywhere(
-    client, editor, site, article_form_data, django_capture_on_commit_callbacks
+    client, editor, site, article_form_data, post_committed
 ):
     """A new article published from the add form appears on every list at once."""
     urls = [u for u in pages(site) if u != site.get_absolute_url()]
     warm(urls + ["/sitemap.xml"])
     client.force_login(editor)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            reverse("admin:articles_article_add"),
-            article_form_data(
-                title="Breaking story",
-                slug="breaking-story",
-                status="published",
-                author=site.author_id,
-                categories=[site.categories.get().pk],
-                tags=[site.tags.get().pk],
-            ),
-        )
+    post_committed(
+        reverse("admin:articles_article_add"),
+        article_form_data(
+            title="Breaking story",
+            slug="breaking-story",
+            status="published",
+            author=site.author_id,
+            categories=[site.categories.get().pk],
+            tags=[site.tags.get().pk],
+        ),
+    )
 
     article = Article.objects.get(slug="breaking-story")
     assert article.is_published()
@@ -124,7 +133,7 @@ def test_publishing_through_admin_shows_everywhere(
 
 
 def test_unpublishing_with_the_bulk_action_removes_everywhere(
-    client, editor, site, django_capture_on_commit_callbacks
+    client, editor, site, post_committed
 ):
     """Unpublished in bulk: gone from every list, and its page answers 404."""
     other = ArticleFactory(title="Other story")
@@ -132,11 +141,10 @@ def test_unpublishing_with_the_bulk_action_removes_everywhere(
     warm(urls + ["/sitemap.xml", other.get_absolute_url()])
     client.force_login(editor)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            ARTICLE_CHANGELIST,
-            {"action": "unpublish_selected", helpers.ACTION_CHECKBOX_NAME: [site.pk]},
-        )
+    post_committed(
+        ARTICLE_CHANGELIST,
+        {"action": "unpublish_selected", helpers.ACTION_CHECKBOX_NAME: [site.pk]},
+    )
 
     assert fetch(site.get_absolute_url()).status_code == 404
     assertNotContains(fetch("/"), "Old headline")
@@ -162,18 +170,15 @@ def test_workflow_functions_refresh_the_pages(
     assertNotContains(fetch("/feed/"), "Draft story")
 
 
-def test_deleting_an_article_in_admin_removes_it(
-    client, editor, site, django_capture_on_commit_callbacks
-):
+def test_deleting_an_article_in_admin_removes_it(client, editor, site, post_committed):
     """Deleted through the admin: 404 on its page, gone from the lists."""
     url = site.get_absolute_url()
     warm(["/", url])
     client.force_login(editor)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            reverse("admin:articles_article_delete", args=[site.pk]), {"post": "yes"}
-        )
+    post_committed(
+        reverse("admin:articles_article_delete", args=[site.pk]), {"post": "yes"}
+    )
 
     assert not Article.objects.filter(pk=site.pk).exists()
     assert fetch(url).status_code == 404
@@ -202,39 +207,36 @@ def test_scheduled_article_appears_by_itself_at_its_time(
 
 
 def test_restoring_a_revision_refreshes_the_article(
-    client, editor, article_form_data, django_capture_on_commit_callbacks
+    client, editor, article_form_data, post_committed
 ):
     """Restoring an older version through the admin shows its text at once."""
     from reversion.models import Version
 
     client.force_login(editor)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            reverse("admin:articles_article_add"),
-            article_form_data(
-                title="Flood",
-                body="<p>First text.</p>",
-                status="published",
-                author=editor.pk,
-            ),
-        )
+    post_committed(
+        reverse("admin:articles_article_add"),
+        article_form_data(
+            title="Flood",
+            body="<p>First text.</p>",
+            status="published",
+            author=editor.pk,
+        ),
+    )
     article = Article.objects.get()
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            reverse("admin:articles_article_change", args=[article.pk]),
-            article_form_data(article, body="<p>Wrong text.</p>"),
-        )
+    post_committed(
+        reverse("admin:articles_article_change", args=[article.pk]),
+        article_form_data(article, body="<p>Wrong text.</p>"),
+    )
     url = article.get_absolute_url()
     warm([url])
     assertContains(fetch(url), "Wrong text.")
 
     first = Version.objects.get_for_object(article).order_by("pk").first()
     article.refresh_from_db()
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("admin:articles_article_revision", args=[article.pk, first.pk]),
-            article_form_data(article, body="<p>First text.</p>"),
-        )
+    response = post_committed(
+        reverse("admin:articles_article_revision", args=[article.pk, first.pk]),
+        article_form_data(article, body="<p>First text.</p>"),
+    )
     assert response.status_code == 302
 
     assertContains(fetch(url), "First text.")
@@ -242,7 +244,7 @@ def test_restoring_a_revision_refreshes_the_article(
 
 @pytest.mark.parametrize("model", ["category", "tag"])
 def test_renaming_a_section_or_tag_shows_on_every_page(
-    client, editor, site, model, django_capture_on_commit_callbacks
+    client, editor, site, model, post_committed
 ):
     """The navigation, the kicker and the tag list show the new name."""
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
@@ -252,10 +254,9 @@ def test_renaming_a_section_or_tag_shows_on_every_page(
     if model == "category":
         data |= {"parent": "", "description": "", "position": 0}
 
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse(f"admin:articles_{model}_change", args=[obj.pk]), data
-        )
+    response = post_committed(
+        reverse(f"admin:articles_{model}_change", args=[obj.pk]), data
+    )
     assert response.status_code == 302
 
     assertContains(fetch(site.get_absolute_url()), "Renamed")
@@ -274,7 +275,7 @@ def commented(site):
 
 @pytest.mark.parametrize("verb", ["approve", "mark_not_spam"])
 def test_approving_a_comment_shows_it(
-    client, moderator, commented, verb, django_capture_on_commit_callbacks
+    client, moderator, commented, verb, post_committed
 ):
     """Approved in the moderation queue: on the article and in both comment feeds."""
     comment, urls = commented
@@ -283,11 +284,10 @@ def test_approving_a_comment_shows_it(
         comment.save()
     client.force_login(moderator)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            QUEUE + "?status=all",
-            {"action": verb, helpers.ACTION_CHECKBOX_NAME: [comment.pk]},
-        )
+    post_committed(
+        QUEUE + "?status=all",
+        {"action": verb, helpers.ACTION_CHECKBOX_NAME: [comment.pk]},
+    )
 
     comment.refresh_from_db()
     assert comment.status == "approved"
@@ -296,9 +296,7 @@ def test_approving_a_comment_shows_it(
 
 
 @pytest.mark.parametrize("verb", ["unapprove", "mark_spam", "trash", "delete"])
-def test_hiding_a_comment_removes_it(
-    client, moderator, site, verb, django_capture_on_commit_callbacks
-):
+def test_hiding_a_comment_removes_it(client, moderator, site, verb, post_committed):
     """Unapproved, spam, trash or deleted: gone from the article and the feeds."""
     comment = CommentFactory(article=site, body="Soon hidden words", approved=True)
     urls = [site.get_absolute_url(), "/comments/feed/", f"/comments/feed/{site.pk}/"]
@@ -314,10 +312,9 @@ def test_hiding_a_comment_removes_it(
     else:
         data = {"action": verb}
 
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            QUEUE + "?status=all", data | {helpers.ACTION_CHECKBOX_NAME: [comment.pk]}
-        )
+    post_committed(
+        QUEUE + "?status=all", data | {helpers.ACTION_CHECKBOX_NAME: [comment.pk]}
+    )
 
     for url in urls:
         assertNotContains(fetch(url), "Soon hidden words", msg_prefix=url)

@@ -21,6 +21,7 @@ from django.core import signing
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.cache import CSRF_PLACEHOLDER, MAX_AGE, S_MAXAGE
 from comments.forms import ISSUED_SALT
@@ -67,7 +68,7 @@ def article():
 
 
 def page_url(page, article):
-    when = article.published_at
+    when = timezone.localtime(article.published_at)
     return {
         "home": "/",
         "article": article.get_absolute_url(),

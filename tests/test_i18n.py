@@ -23,7 +23,7 @@ from articles.models import Article
 from comments.forms import CommentForm
 from comments.models import Comment
 
-from .factories import ArticleFactory, CommentFactory, UserFactory
+from .factories import ArticleFactory, CommentFactory
 
 ROME = ZoneInfo("Europe/Rome")
 REQUIRED = '<span class="required" aria-hidden="true"> *</span>'
@@ -213,16 +213,10 @@ def test_ngettext_follows_italian_plural_rule():
 # The admin follows its user's language
 
 
-@pytest.fixture
-def staff_client(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
-
-
 @pytest.mark.django_db
-def test_admin_is_italian_by_default(staff_client):
+def test_admin_is_italian_by_default(admin_client):
     """With no cookie and no browser preference the admin speaks Italian."""
-    response = staff_client.get(reverse("admin:index"))
+    response = admin_client.get(reverse("admin:index"))
 
     assertContains(response, '<html lang="it"')
     assertContains(response, "Amministrazione di Newsroom")
@@ -230,10 +224,10 @@ def test_admin_is_italian_by_default(staff_client):
 
 
 @pytest.mark.django_db
-def test_admin_strings_django_leaves_in_english_are_italian(staff_client):
+def test_admin_strings_django_leaves_in_english_are_italian(admin_client):
     """Strings Django 6.1's Italian catalogue lacks come from the project's."""
     ArticleFactory()
-    response = staff_client.get(reverse("admin:articles_article_changelist"))
+    response = admin_client.get(reverse("admin:articles_article_changelist"))
 
     assertContains(response, ">Esegui</button>")
     assertNotContains(response, ">Run</button>")
@@ -241,18 +235,18 @@ def test_admin_strings_django_leaves_in_english_are_italian(staff_client):
 
 
 @pytest.mark.django_db
-def test_admin_javascript_strings_are_italian(staff_client):
+def test_admin_javascript_strings_are_italian(admin_client):
     """The admin's calendar and selector strings, from the djangojs catalogue."""
-    response = staff_client.get(reverse("admin:jsi18n"))
+    response = admin_client.get(reverse("admin:jsi18n"))
 
     assertContains(response, "Oggi (%(date)s)")
     assertContains(response, "Scegli tutti: %s")
 
 
 @pytest.mark.django_db
-def test_admin_follows_the_browser_language(staff_client):
+def test_admin_follows_the_browser_language(admin_client):
     """A browser preferring English gets the English admin."""
-    response = staff_client.get(
+    response = admin_client.get(
         reverse("admin:articles_article_changelist"),
         headers={"accept-language": "en-GB,en;q=0.9"},
     )
@@ -267,33 +261,33 @@ def test_admin_follows_the_browser_language(staff_client):
 
 
 @pytest.mark.django_db
-def test_admin_follows_the_language_cookie_before_the_browser(staff_client):
+def test_admin_follows_the_language_cookie_before_the_browser(admin_client):
     """The switcher's cookie wins over Accept-Language, in both directions."""
-    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    response = staff_client.get(
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = admin_client.get(
         reverse("admin:index"), headers={"accept-language": "it"}
     )
     assertContains(response, "Newsroom administration")
 
-    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "it"
-    response = staff_client.get(
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "it"
+    response = admin_client.get(
         reverse("admin:index"), headers={"accept-language": "en"}
     )
     assertContains(response, "Amministrazione di Newsroom")
 
 
 @pytest.mark.django_db
-def test_admin_messages_follow_the_admin_language(staff_client):
+def test_admin_messages_follow_the_admin_language(admin_client):
     """An admin action reports in the user's language, with its plural."""
     articles = ArticleFactory.create_batch(2, draft=True)
     data = {"action": "publish_selected", "_selected_action": [a.pk for a in articles]}
     url = reverse("admin:articles_article_changelist")
 
-    response = staff_client.post(url, data, follow=True)
+    response = admin_client.post(url, data, follow=True)
     assertContains(response, "2 articoli sono stati pubblicati.")
 
     Article.objects.update(status=Article.Status.DRAFT)
-    response = staff_client.post(
+    response = admin_client.post(
         url, data, follow=True, headers={"accept-language": "en"}
     )
     assertContains(response, "2 articles were published.")

@@ -16,6 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from articles import views
 from articles.admin import ArticleAdmin, EstimatedCountPaginator
 from articles.models import Article
 from articles.views import MAX_PAGES, CappedPaginator
@@ -27,26 +28,21 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.django_db
-def test_reader_lists_stop_after_max_pages(client, settings):
+def test_reader_lists_stop_after_max_pages(client, monkeypatch):
     """Page MAX_PAGES is the last; deeper pages answer 404 (the archive has them)."""
-    ArticleFactory.create_batch(3)
-    per_page = 1
-    from articles.views import ArticleArchiveIndexView
+    ArticleFactory.create_batch(5)  # five pages of one, of which three are shown
+    monkeypatch.setattr(views, "MAX_PAGES", 3)
+    monkeypatch.setattr(views.ArticleArchiveIndexView, "paginate_by", 1)
 
-    ArticleArchiveIndexView.paginate_by = per_page
-    try:
-        assert client.get("/?page=3").status_code == 200
-        assert client.get("/?page=4").status_code == 404
-    finally:
-        ArticleArchiveIndexView.paginate_by = 20
+    assert client.get("/?page=3").status_code == 200
+    assert client.get("/?page=4").status_code == 404
 
 
 @pytest.mark.django_db
-def test_capped_paginator_counts_no_further_than_the_cap(django_assert_num_queries):
+def test_capped_paginator_counts_no_further_than_the_cap():
     """One COUNT over a LIMITed subquery: the cap, not the table size, bounds it."""
     ArticleFactory.create_batch(5)
     paginator = CappedPaginator(Article.objects.order_by("pk"), 2)
-    paginator.per_page = 2
 
     with CaptureQueriesContext(connection) as queries:
         count = paginator.count

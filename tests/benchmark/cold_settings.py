@@ -10,15 +10,8 @@ from newsroom import settings as _site
 
 globals().update({name: getattr(_site, name) for name in dir(_site) if name.isupper()})
 
-_kept = set()
-_sessions = getattr(_site, "SESSION_ENGINE", "django.contrib.sessions.backends.db")
-if _sessions.endswith(".cache"):
-    # Sessions kept only in the cache would be lost: leave their alias alone.
-    _kept.add(getattr(_site, "SESSION_CACHE_ALIAS", "default"))
-
+# Sessions are in the database (cached_db with Redis), so they survive this.
 CACHES = {
-    alias: config
-    if alias in _kept
-    else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
-    for alias, config in _site.CACHES.items()
+    alias: {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    for alias in _site.CACHES
 }
