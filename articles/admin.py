@@ -1,4 +1,3 @@
-import json
 from datetime import datetime
 
 import reversion
@@ -9,17 +8,22 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import connections, transaction
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
+
+from newsroom.admin import (
+    BulkDeletePermissionMixin,
+    EstimatedCountPaginator,
+    HistoryInline,
+    RefreshesPagesMixin,
+)
 
 from . import cache, workflow
 from .forms import ArticleAdminForm, ImageAdminForm
@@ -47,47 +51,20 @@ reversion.register(Article, exclude=["search_vector"])
 RESTORE_KEEPS = ["status", "published_at", "version", "slug", "author_id"]
 
 
-class EstimatedCountPaginator(Paginator):
-    """
-    Admin lists on PostgreSQL: a list the planner expects to be long is counted
-    by its estimate (EXPLAIN), not by a COUNT(*) over millions of rows on every
-    page view. Short lists, and other databases, get the exact count.
-    """
+class RefreshesReadersPagesMixin(RefreshesPagesMixin):
+    """Titles, sections, tags, pictures and bylines show on every reader's page."""
 
-    EXACT_UP_TO = 20_000
-
-    @cached_property
-    def count(self):
-        queryset = self.object_list
-        if connections[queryset.db].vendor == "postgresql":
-            plan = json.loads(queryset.order_by().explain(format="json"))
-            estimate = int(plan[0]["Plan"]["Plan Rows"])
-            if estimate > self.EXACT_UP_TO:
-                return estimate
-        return super().count
+    refreshes = [cache.ARTICLES]
 
 
-class RefreshesPagesMixin:
-    """
-    Saving or deleting here changes what readers see (titles, sections, tags,
-    pictures, bylines, rules): their cached pages are refreshed.
-    """
+class EditorsBulkDeleteMixin(BulkDeletePermissionMixin):
+    """Only editors may delete a selection, whoever wrote it and whatever its state."""
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        cache.articles_changed()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        cache.articles_changed()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        cache.articles_changed()
+    bulk_delete_permission = "articles.review_article"
 
 
 @admin.register(Category)
-class CategoryAdmin(RefreshesPagesMixin, admin.ModelAdmin):
+class CategoryAdmin(RefreshesReadersPagesMixin, admin.ModelAdmin):
     list_display = ["name", "parent", "position"]
     list_select_related = ["parent"]
     list_filter = [("parent", admin.EmptyFieldListFilter)]
@@ -97,7 +74,7 @@ class CategoryAdmin(RefreshesPagesMixin, admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(RefreshesPagesMixin, admin.ModelAdmin):
+class TagAdmin(RefreshesReadersPagesMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ("name",)}
@@ -170,28 +147,6 @@ class AuthorFilter(admin.RelatedFieldListFilter):
         )
 
 
-class HistoryInline(admin.TabularInline):
-    """A row's history (model with an ``actor``), shown read-only."""
-
-    extra = 0
-    can_delete = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 class ArticleTransitionInline(HistoryInline):
     """The article's workflow history."""
 
@@ -200,38 +155,38 @@ class ArticleTransitionInline(HistoryInline):
     verbose_name_plural = _("workflow history")
 
 
-class EditorsBulkDeleteMixin:
-    """Only editors get "delete selected", which checks the model permission only,
-    not each row's owner or state."""
-
-    def get_actions(self, request, action_location=admin.ActionLocation.CHANGE_LIST):
-        actions = super().get_actions(request, action_location)
-        if not workflow.is_editor(request.user):
-            actions.pop("delete_selected", None)
-        return actions
+PUBLISHED = ngettext_lazy(
+    "%(count)d article was published.", "%(count)d articles were published.", "count"
+)
+UNPUBLISHED = ngettext_lazy(
+    "%(count)d article was unpublished.",
+    "%(count)d articles were unpublished.",
+    "count",
+)
 
 
 class BulkTransitionMixin:
     """One bulk helper for the workflow actions, reporting with ngettext."""
 
     def _bulk_transition(self, request, queryset, transition, done_message):
+        """``done_message``: an ngettext_lazy message with a "count" number."""
         done = 0
         for article in queryset:
             try:
                 with transaction.atomic():
                     transition(article, by=request.user)
-                    self.log_change(request, article, done_message(1))
+                    self.log_change(request, article, done_message % {"count": 1})
             except workflow.TransitionNotAllowed as refusal:
                 self.message_user(request, str(refusal), messages.WARNING)
             else:
                 done += 1
         if done:
-            self.message_user(request, done_message(done), messages.SUCCESS)
+            self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
 
 
 @admin.register(Article)
 class ArticleAdmin(
-    RefreshesPagesMixin,
+    RefreshesReadersPagesMixin,
     EditorsBulkDeleteMixin,
     BulkTransitionMixin,
     CompareVersionAdmin,
@@ -442,35 +397,11 @@ class ArticleAdmin(
 
     @admin.action(description=_("Publish selected articles"), permissions=["publish"])
     def publish_selected(self, request, queryset):
-        self._bulk_transition(
-            request,
-            queryset,
-            workflow.publish,
-            lambda n: (
-                ngettext(
-                    "%(count)d article was published.",
-                    "%(count)d articles were published.",
-                    n,
-                )
-                % {"count": n}
-            ),
-        )
+        self._bulk_transition(request, queryset, workflow.publish, PUBLISHED)
 
     @admin.action(description=_("Unpublish selected articles"), permissions=["publish"])
     def unpublish_selected(self, request, queryset):
-        self._bulk_transition(
-            request,
-            queryset,
-            workflow.unpublish,
-            lambda n: (
-                ngettext(
-                    "%(count)d article was unpublished.",
-                    "%(count)d articles were unpublished.",
-                    n,
-                )
-                % {"count": n}
-            ),
-        )
+        self._bulk_transition(request, queryset, workflow.unpublish, UNPUBLISHED)
 
 
 class OwnedByUploaderMixin:
@@ -496,7 +427,10 @@ class OwnedByUploaderMixin:
 
 @admin.register(Image)
 class ImageAdmin(
-    RefreshesPagesMixin, EditorsBulkDeleteMixin, OwnedByUploaderMixin, admin.ModelAdmin
+    RefreshesReadersPagesMixin,
+    EditorsBulkDeleteMixin,
+    OwnedByUploaderMixin,
+    admin.ModelAdmin,
 ):
     """
     The image library. Each image shows the address of its 960px rendition, to
@@ -607,12 +541,12 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class NewsroomUserAdmin(RefreshesPagesMixin, UserAdmin):
+class NewsroomUserAdmin(RefreshesReadersPagesMixin, UserAdmin):
     inlines = [*UserAdmin.inlines, AuthorProfileInline]
 
 
 @admin.register(AuthorProfile)
-class AuthorProfileAdmin(RefreshesPagesMixin, admin.ModelAdmin):
+class AuthorProfileAdmin(RefreshesReadersPagesMixin, admin.ModelAdmin):
     """Administrators manage every profile; each author edits only their own."""
 
     list_display = ["__str__", "user"]

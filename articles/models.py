@@ -1,7 +1,3 @@
-import html
-import re
-from urllib.parse import unquote, urlsplit
-
 from django_prose_editor.fields import ProseEditorField
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFit
@@ -16,36 +12,12 @@ from django.contrib.postgres.search import (
 from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from .sanitize import clean_article_html
+from newsroom.sanitize import ARTICLE_EDITOR_EXTENSIONS, clean_article_html
 
-ARTICLE_EDITOR_EXTENSIONS = {
-    "Bold": True,
-    "Italic": True,
-    "Strike": True,
-    "Subscript": True,
-    "Superscript": True,
-    "Heading": {"levels": [2, 3, 4]},
-    "BulletList": True,
-    "OrderedList": True,
-    "ListItem": True,
-    "Blockquote": True,
-    "HorizontalRule": True,
-    "HardBreak": True,
-    "Link": {"enableTarget": False},
-    "Table": True,
-    "TableRow": True,
-    "TableHeader": True,
-    "TableCell": True,
-    # Library images: the Image button takes the address shown in the image admin.
-    "Figure": True,
-    "Caption": True,
-    "Image": True,
-    "History": True,
-}
+from .pictures import responsive_images
 
 
 def unique_slug(instance, value, *, max_length=200):
@@ -120,6 +92,26 @@ class Tag(models.Model):
 RENDITION_WIDTHS = (480, 960, 1600)
 
 
+class ImageQuerySet(models.QuerySet):
+    def named(self, names):
+        """
+        The library's pictures by file name, given ("exact", name) or ("stem",
+        name without extension) pairs (``pictures.library_name``): a dict
+        {pair: image} of those found.
+        """
+        query = models.Q()
+        for how, name in names:
+            if how == "exact":
+                query |= models.Q(file=name)
+            else:
+                query |= models.Q(file__startswith=name + ".")
+        found = {}
+        for image in self.filter(query):
+            found[("exact", image.file.name)] = image
+            found[("stem", image.file.name.rpartition(".")[0])] = image
+        return {pair: found[pair] for pair in names if pair in found}
+
+
 class Image(models.Model):
     """A picture in the image library, with the renditions the site serves."""
 
@@ -147,6 +139,8 @@ class Image(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = ImageQuerySet.as_manager()
 
     # Renditions: generated once per image, then served from storage.
     webp_480 = ImageSpecField(
@@ -372,83 +366,6 @@ class ArticleQuerySet(models.QuerySet):
 
 
 # Inserted in an article body, a picture from the library takes the text column.
-BODY_IMAGE_SIZES = "(min-width: 60rem) 44rem, 100vw"
-IMG_TAG = re.compile(r"<img\b[^>]*>")
-IMG_ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
-RENDITIONS_DIR = "CACHE/images/"
-
-
-def _library_names(src):
-    """
-    The names a library image's file may have, given an address pointing at it
-    or at one of its renditions: ("exact", name) or ("stem", name without
-    extension); None for an address outside the media storage.
-    """
-    media = urlsplit(Image.file.field.storage.url("")).path
-    path = unquote(urlsplit(src).path)
-    if not path.startswith(media):
-        return None
-    name = path[len(media) :]
-    if name.startswith(RENDITIONS_DIR):
-        # imagekit names a rendition CACHE/images/<source, no extension>/<hash>.<ext>
-        stem = name[len(RENDITIONS_DIR) :].rpartition("/")[0]
-        return ("stem", stem) if stem else None
-    return ("exact", name)
-
-
-def responsive_images(body):
-    """
-    The body with each picture from the library given all its WebP renditions
-    (srcset and sizes), its dimensions and lazy loading, whichever address of it
-    the journalist inserted. Other images are left as they are.
-    """
-    tags = {tag: dict(IMG_ATTRIBUTE.findall(tag)) for tag in IMG_TAG.findall(body)}
-    wanted = {
-        tag: names
-        for tag, attrs in tags.items()
-        if (names := _library_names(html.unescape(attrs.get("src", ""))))
-    }
-    if not wanted:
-        return body
-    query = models.Q()
-    for how, name in wanted.values():
-        if how == "exact":
-            query |= models.Q(file=name)
-        else:
-            query |= models.Q(file__startswith=name + ".")
-    images = Image.objects.filter(query)
-    found = {"exact": {i.file.name: i for i in images}}
-    found["stem"] = {name.rpartition(".")[0]: i for name, i in found["exact"].items()}
-    for tag, (how, name) in wanted.items():
-        image = found[how].get(name)
-        if image is None:
-            continue
-        renditions = image.renditions("webp")
-        largest = renditions[-1][1]
-        height = image.height_at(largest)
-        given = tags[tag]
-        attrs = {
-            "src": given["src"],
-            "srcset": ", ".join(f"{url} {width}w" for url, width in renditions),
-            "sizes": BODY_IMAGE_SIZES,
-            "width": str(largest),
-            **({"height": str(height)} if height else {}),
-            "alt": given.get("alt", image.alt_text),
-            **({"title": given["title"]} if "title" in given else {}),
-            "loading": "lazy",
-        }
-        rebuilt = (
-            "<img "
-            + " ".join(
-                f'{key}="{escape(html.unescape(value))}"'
-                for key, value in attrs.items()
-            )
-            + ">"
-        )
-        body = body.replace(tag, rebuilt)
-    return body
-
-
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
     def get_queryset(self):
         # The stored search vector (about 3.5 KB an article) is read by the
@@ -583,7 +500,7 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(self, self.title)
-        self.body = responsive_images(clean_article_html(self.body))
+        self.body = responsive_images(clean_article_html(self.body), Image.objects)
         if not self._state.adding and kwargs.get("update_fields") is None:
             # Every full save is a new version: a form opened on an older one is
             # stale and its save is refused (optimistic locking, see admin.py).

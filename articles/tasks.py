@@ -1,8 +1,8 @@
-"""Background work for the editorial workflow: thin tasks that call workflow.py."""
+"""Background work for the editorial workflow: thin tasks that call emails.py."""
 
 from django.tasks import task
 
-from . import workflow
+from . import emails
 from .models import ArticleTransition
 
 
@@ -16,4 +16,4 @@ def notify_transition(transition_id):
     )
     if step is None:  # the article was deleted before the task ran
         return 0
-    return workflow.email(step)
+    return emails.email(step)

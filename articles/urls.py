@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from . import feeds, views
-from .cache import cached_page
+from .cache import reader_page
 
 
 class YearConverter:
@@ -32,39 +32,39 @@ register_converter(TwoDigitConverter, "dd")
 app_name = "articles"
 
 urlpatterns = [
-    path("", cached_page(views.ArticleArchiveIndexView.as_view()), name="index"),
-    path("feed/", cached_page(feeds.LatestArticlesFeed()), name="feed"),
-    path("search/", cached_page(views.ArticleSearchView.as_view()), name="search"),
+    path("", reader_page(views.ArticleArchiveIndexView.as_view()), name="index"),
+    path("feed/", reader_page(feeds.LatestArticlesFeed()), name="feed"),
+    path("search/", reader_page(views.ArticleSearchView.as_view()), name="search"),
     path(
         "<yyyy:year>/<dd:month>/",
-        cached_page(views.ArticleMonthArchiveView.as_view()),
+        reader_page(views.ArticleMonthArchiveView.as_view()),
         name="archive-month",
     ),
     path(
         "<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/",
-        cached_page(views.ArticleDateDetailView.as_view()),
+        reader_page(views.ArticleDateDetailView.as_view()),
         name="detail",
     ),
     path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="preview"),
     path(
         "category/<slug:slug>/",
-        cached_page(views.CategoryArticleListView.as_view()),
+        reader_page(views.CategoryArticleListView.as_view()),
         name="category",
     ),
     path(
         "category/<slug:slug>/feed/",
-        cached_page(feeds.CategoryArticlesFeed()),
+        reader_page(feeds.CategoryArticlesFeed()),
         name="category-feed",
     ),
     path(
-        "tag/<slug:slug>/", cached_page(views.TagArticleListView.as_view()), name="tag"
+        "tag/<slug:slug>/", reader_page(views.TagArticleListView.as_view()), name="tag"
     ),
     path(
-        "tag/<slug:slug>/feed/", cached_page(feeds.TagArticlesFeed()), name="tag-feed"
+        "tag/<slug:slug>/feed/", reader_page(feeds.TagArticlesFeed()), name="tag-feed"
     ),
     path(
         "author/<str:username>/",
-        cached_page(views.AuthorArticleListView.as_view()),
+        reader_page(views.AuthorArticleListView.as_view()),
         name="author",
     ),
 ]

@@ -14,7 +14,6 @@ from django.views.generic.dates import (
     MonthArchiveView,
 )
 
-from . import cache
 from .models import Article, Category, Tag
 
 SEARCH_MAX_LENGTH = 200
@@ -129,9 +128,7 @@ class ArticleDateDetailView(DateDetailView):
             # An unpublished article may have no publish date yet, so its
             # address carries the creation date: the unique slug finds it.
             return get_object_or_404(self.get_queryset(), slug=self.kwargs["slug"])
-        article = super().get_object(queryset)
-        cache.depends_on(self.request, cache.comments_of(article.pk))
-        return article
+        return super().get_object(queryset)
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)

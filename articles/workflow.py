@@ -9,25 +9,21 @@ or sent back; editors (``articles.review_article``) change any article in any
 state. Publishing, scheduling and unpublishing need ``articles.publish_article``.
 
 Every transition is recorded as an ArticleTransition (who, when, from, to, note)
-and announced by mail after the transaction commits: editors hear of submissions,
-the author of a send-back or a publication. Admin forms, admin actions and tasks
-all call the functions below; the actor is always the keyword argument ``by``.
+and announced by mail (``emails.py``, through a task) after the transaction
+commits: editors hear of submissions, the author of a send-back or a publication.
+Admin forms, admin actions and tasks all call the functions below; the actor is
+always the keyword argument ``by``.
 """
 
-from functools import partial
+from functools import partial, wraps
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import cache
+from . import cache, tasks
 from .models import Article, ArticleTransition
 
 State = Article.State
@@ -103,96 +99,99 @@ def _check(allowed, message, **params):
 
 
 # Transitions
+#
+# Each one is a function that only checks the actor, turned by @_transition
+# into the verb: it reads the article's stored state (locking its row), runs
+# those checks, refuses a state the transition does not start from, then saves
+# the article in its new state, records the step and mails about it.
 
 
-def submit_for_review(article, *, by, note=""):
+def _transition(to_state, *, allowed_from, refused):
+    def decorate(checks):
+        @wraps(checks)
+        def verb(article, *args, by, note=""):
+            with transaction.atomic():
+                current = _stored_state(article)
+                checks(article, *args, by=by, note=note)
+                _check(current in allowed_from, refused, title=article.title)
+                return _move(article, current, to_state, by=by, note=note)
+
+        return verb
+
+    return decorate
+
+
+@_transition(
+    State.REVIEW,
+    allowed_from=SUBMITTABLE,
+    refused=_("“%(title)s” is not a draft, so it cannot be submitted for review."),
+)
+def submit_for_review(article, *, by, note):
     """Send a draft (or a sent-back article) to the editors; they are emailed."""
-    with transaction.atomic():
-        current = _stored_state(article)
-        _check(
-            current in SUBMITTABLE,
-            gettext(
-                "“%(title)s” is not a draft, so it cannot be submitted for review."
-            ),
-            title=article.title,
-        )
-        _check(
-            by.has_perm("articles.add_article")
-            if article.pk is None
-            else can_edit(by, article),
-            gettext("You may not submit “%(title)s” for review."),
-            title=article.title,
-        )
-        return _move(article, current, State.REVIEW, by=by, note=note)
+    _check(
+        by.has_perm("articles.add_article")
+        if article.pk is None
+        else can_edit(by, article),
+        gettext("You may not submit “%(title)s” for review."),
+        title=article.title,
+    )
 
 
+@_transition(
+    State.RETURNED,
+    allowed_from=RETURNABLE,
+    refused=_("“%(title)s” is not in review, so it cannot be sent back."),
+)
 def send_back(article, *, by, note):
     """Return an article in review to its author with a note; the author is emailed."""
-    with transaction.atomic():
-        current = _stored_state(article)
-        _check(is_editor(by), gettext("Only editors can send articles back."))
-        _check(
-            current in RETURNABLE,
-            gettext("“%(title)s” is not in review, so it cannot be sent back."),
-            title=article.title,
-        )
-        _check(
-            bool(note.strip()),
-            gettext("Write a note telling the author what to change."),
-        )
-        return _move(article, current, State.RETURNED, by=by, note=note)
+    _check(is_editor(by), gettext("Only editors can send articles back."))
+    _check(
+        bool(note.strip()),
+        gettext("Write a note telling the author what to change."),
+    )
 
 
-def publish(article, *, by, note=""):
+@_transition(
+    State.PUBLISHED,
+    allowed_from=PUBLISHABLE,
+    refused=_("“%(title)s” is already published."),
+)
+def publish(article, *, by, note):
     """
     Publish an article now; the author is emailed.
 
     A publish date already in the past (a re-publication, or a backdated article)
     is kept; otherwise the article is dated now.
     """
-    with transaction.atomic():
-        current = _stored_state(article)
-        _check(can_publish(by), gettext("You may not publish articles."))
-        _check(
-            current in PUBLISHABLE,
-            gettext("“%(title)s” is already published."),
-            title=article.title,
-        )
-        now = timezone.now()
-        if article.published_at is None or article.published_at > now:
-            article.published_at = now
-        return _move(article, current, State.PUBLISHED, by=by, note=note)
+    _check(can_publish(by), gettext("You may not publish articles."))
+    now = timezone.now()
+    if article.published_at is None or article.published_at > now:
+        article.published_at = now
 
 
-def schedule(article, when, *, by, note=""):
+@_transition(
+    State.SCHEDULED,
+    allowed_from=SCHEDULABLE,
+    refused=_("“%(title)s” is already live: unpublish it before scheduling it."),
+)
+def schedule(article, when, *, by, note):
     """Publish an article at a future time, when it appears by itself."""
-    with transaction.atomic():
-        current = _stored_state(article)
-        _check(can_publish(by), gettext("You may not schedule articles."))
-        _check(
-            current in SCHEDULABLE,
-            gettext("“%(title)s” is already live: unpublish it before scheduling it."),
-            title=article.title,
-        )
-        _check(
-            when is not None and when > timezone.now(),
-            gettext("A scheduled article needs a publish date in the future."),
-        )
-        article.published_at = when
-        return _move(article, current, State.SCHEDULED, by=by, note=note)
+    _check(can_publish(by), gettext("You may not schedule articles."))
+    _check(
+        when is not None and when > timezone.now(),
+        gettext("A scheduled article needs a publish date in the future."),
+    )
+    article.published_at = when
 
 
-def unpublish(article, *, by, note=""):
+@_transition(
+    State.DRAFT,
+    allowed_from=UNPUBLISHABLE,
+    refused=_("“%(title)s” is not published."),
+)
+def unpublish(article, *, by, note):
     """Take a published or scheduled article off the site, back to draft."""
-    with transaction.atomic():
-        current = _stored_state(article)
-        _check(can_publish(by), gettext("You may not unpublish articles."))
-        _check(
-            current in UNPUBLISHABLE,
-            gettext("“%(title)s” is not published."),
-            title=article.title,
-        )
-        return _move(article, current, State.DRAFT, by=by, note=note)
+    _check(can_publish(by), gettext("You may not unpublish articles."))
 
 
 def move_to(article, state, *, by, note=""):
@@ -239,76 +238,7 @@ def _move(article, from_state, to_state, *, by, note):
         to_state=to_state,
         note=note.strip(),
     )
-    from .tasks import notify_transition
-
-    transaction.on_commit(partial(notify_transition.enqueue, transition_id=step.pk))
+    transaction.on_commit(
+        partial(tasks.notify_transition.enqueue, transition_id=step.pk)
+    )
     return step
-
-
-# Mail
-
-
-EMAIL_SUBJECTS = {
-    State.REVIEW: _("Submitted for review: %(title)s"),
-    State.RETURNED: _("Sent back to you: %(title)s"),
-    State.PUBLISHED: _("Published: %(title)s"),
-    State.SCHEDULED: _("Scheduled: %(title)s"),
-}
-
-
-def recipients(step):
-    """Return the addresses to tell about a step: editors or the article's author."""
-    if step.to_state == State.REVIEW:
-        users = get_user_model().objects.with_perm(
-            "articles.review_article", include_superusers=False
-        )
-        addresses = users.filter(is_active=True).values_list("email", flat=True)
-        return sorted({a for a in addresses if a})
-    if step.to_state in (State.RETURNED, State.PUBLISHED, State.SCHEDULED):
-        author = step.article.author
-        if author.is_active and author.email and author != step.actor:
-            return [author.email]
-    return []
-
-
-def email(step):
-    """Mail the people a workflow step concerns; return how many were mailed."""
-    to = recipients(step)
-    if not to:
-        return 0
-    article = step.article
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "title": article.title,
-            "actor": step.actor.get_full_name() or step.actor.get_username()
-            if step.actor
-            else gettext("someone"),
-            "when": date_format(
-                timezone.localtime(article.published_at), "DATETIME_FORMAT"
-            )
-            if article.published_at
-            else "",
-            "url": settings.SITE_URL
-            + reverse("admin:articles_article_change", args=[article.pk]),
-        }
-        lines = [
-            {
-                State.REVIEW: gettext("%(actor)s submitted “%(title)s” for review."),
-                State.RETURNED: gettext("%(actor)s sent “%(title)s” back to you."),
-                State.PUBLISHED: gettext("%(actor)s published “%(title)s”."),
-                State.SCHEDULED: gettext(
-                    "%(actor)s scheduled “%(title)s” for %(when)s."
-                ),
-            }[step.to_state]
-            % context
-        ]
-        if step.note:
-            lines += ["", gettext("Note:"), step.note]
-        lines += ["", gettext("Open it in the admin: %(url)s") % context]
-        subject = EMAIL_SUBJECTS[step.to_state] % context
-        return send_mail(
-            subject,
-            "\n".join(lines),
-            settings.DEFAULT_FROM_EMAIL,
-            to,
-        )

@@ -21,8 +21,9 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from articles.admin import EstimatedCountPaginator, HistoryInline, RefreshesPagesMixin
+from articles.cache import ARTICLES
 from articles.models import Article
+from newsroom.admin import EstimatedCountPaginator, HistoryInline, RefreshesPagesMixin
 
 from . import moderation, spam
 from .models import Comment, CommentEvent, ModerationSettings
@@ -476,6 +477,9 @@ class CommentAdmin(admin.ModelAdmin):
 @admin.register(ModerationSettings)
 class ModerationSettingsAdmin(RefreshesPagesMixin, admin.ModelAdmin):
     """The single row of moderation rules: no list, no second row, no deleting."""
+
+    # The rules show on every article page (thread depth, comments closing).
+    refreshes = [ARTICLES]
 
     fieldsets = [
         (

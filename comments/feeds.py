@@ -6,9 +6,10 @@ from django.utils.html import linebreaks
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from articles import cache
 from articles.models import Article
+from newsroom import pagecache
 
+from .cache import comments_of
 from .models import Comment
 
 
@@ -57,7 +58,7 @@ class LatestCommentsFeed(Feed):
 class ArticleCommentsFeed(LatestCommentsFeed):
     def get_object(self, request, article_id):
         article = get_object_or_404(Article.objects.published(), pk=article_id)
-        cache.depends_on(request, cache.comments_of(article.pk))
+        pagecache.depends_on(request, comments_of(article.pk))
         return article
 
     def title(self, obj):

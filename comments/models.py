@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
-from articles.sanitize import comment_text_to_html
+from newsroom.sanitize import comment_text_to_html
 
 
 class CommentQuerySet(models.QuerySet):

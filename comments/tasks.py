@@ -1,12 +1,13 @@
 """
 Background tasks for comments. Each takes ids, loads the rows and calls
-``moderation``; the rows say what is still to do, so a task that runs twice, late
-or never (``recheck_comments`` sweeps up after lost ones) does no harm.
+``checks`` or ``emails``; the rows say what is still to do, so a task that runs
+twice, late or never (``recheck_comments`` sweeps up after lost ones) does no
+harm.
 """
 
 from django.tasks import task
 
-from . import moderation
+from . import checks, emails
 from .models import Comment
 
 
@@ -22,7 +23,7 @@ def _comment(comment_id):
 def check_comment(comment_id):
     """Check a pending comment for spam and decide its status."""
     if comment := _comment(comment_id):
-        return moderation.run_check(comment)
+        return checks.run_check(comment)
     return False
 
 
@@ -30,7 +31,7 @@ def check_comment(comment_id):
 def report_spam(comment_id):
     """Tell Akismet that a comment it let through is spam."""
     if comment := _comment(comment_id):
-        return moderation.send_report(comment, "spam")
+        return checks.send_report(comment, "spam")
     return False
 
 
@@ -38,21 +39,13 @@ def report_spam(comment_id):
 def report_ham(comment_id):
     """Tell Akismet that a comment it took for spam is not spam."""
     if comment := _comment(comment_id):
-        return moderation.send_report(comment, "ham")
+        return checks.send_report(comment, "ham")
     return False
-
-
-@task
-def notify_moderators(comment_id):
-    """Email moderators about a comment held for them."""
-    if comment := _comment(comment_id):
-        return moderation.email_moderators(comment)
-    return 0
 
 
 @task
 def notify_article_author(comment_id):
     """Email an article's author about a comment published on it."""
     if comment := _comment(comment_id):
-        return moderation.email_article_author(comment)
+        return emails.email_article_author(comment)
     return 0

@@ -1,8 +1,9 @@
 from django.urls import path
 
-from articles.cache import COMMENTS, cached_page
+from articles.cache import reader_page
 
 from . import views
+from .cache import COMMENTS
 from .feeds import ArticleCommentsFeed, LatestCommentsFeed
 
 app_name = "comments"
@@ -16,12 +17,12 @@ urlpatterns = [
     path("comments/privacy/", views.PrivacyView.as_view(), name="privacy"),
     path(
         "comments/feed/",
-        cached_page(LatestCommentsFeed(), depends_on=[COMMENTS]),
+        reader_page(LatestCommentsFeed(), depends_on=[COMMENTS]),
         name="feed",
     ),
     path(
         "comments/feed/<int:article_id>/",
-        cached_page(ArticleCommentsFeed()),
+        reader_page(ArticleCommentsFeed()),
         name="article-feed",
     ),
 ]

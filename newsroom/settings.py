@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "imagekit",
     "reversion",
     "reversion_compare",
+    "newsroom",
     "articles",
     "comments",
 ]
@@ -55,11 +56,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session: a cached page is served without touching it.
-    "articles.cache.PageCacheMiddleware",
+    "newsroom.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "articles.middleware.BrowserLanguageMiddleware",
-    "articles.middleware.AdminLanguageMiddleware",
+    "newsroom.middleware.BrowserLanguageMiddleware",
+    "newsroom.middleware.AdminLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -81,7 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.cache.csrf_placeholder",
+                "newsroom.pagecache.csrf_placeholder",
             ],
         },
     },
@@ -115,7 +116,7 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Reader's pages kept in the cache (articles/cache.py), in seconds; 0 turns it off.
+# Reader's pages kept in the cache (newsroom/pagecache.py), in seconds; 0 turns it off.
 # On by default only with Redis: local memory is per process, and a change made
 # through one process would not reach the pages cached by another.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", 600 if REDIS_URL else 0)

@@ -1,5 +1,8 @@
 import pytest
 
+from django.urls import clear_url_caches
+from django.utils import translation
+
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
@@ -209,3 +212,16 @@ def post_comment(client, comment_data, django_capture_on_commit_callbacks):
             )
 
     return post
+
+
+@pytest.fixture
+def english_site(settings):
+    """The site, and so the admin, in English: by default it speaks Italian."""
+    default = settings.LANGUAGE_CODE
+    settings.LANGUAGE_CODE = "en"
+    # URL reversing caches language prefixes, which depend on LANGUAGE_CODE.
+    clear_url_caches()
+    with translation.override("en"):
+        yield
+    settings.LANGUAGE_CODE = default
+    clear_url_caches()

@@ -1,5 +1,5 @@
 """
-HTTP caching and the server-side page cache (articles/cache.py).
+HTTP caching and the server-side page cache (newsroom/pagecache.py).
 
 Readers' pages are revalidated by browsers every time and kept a few seconds
 by shared caches, validated with ETag and Last-Modified; a hit from the page
@@ -23,9 +23,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.cache import CSRF_PLACEHOLDER, MAX_AGE, S_MAXAGE
+from comments.cookies import AUTHOR_COOKIE, AUTHOR_COOKIE_SALT
 from comments.forms import ISSUED_SALT
-from comments.views import AUTHOR_COOKIE, AUTHOR_COOKIE_SALT
+from newsroom.pagecache import CSRF_PLACEHOLDER, MAX_AGE, S_MAXAGE
 
 from .factories import (
     ArticleFactory,

@@ -1,8 +1,7 @@
 import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
-from django.urls import clear_url_caches, reverse
-from django.utils import translation
+from django.urls import reverse
 
 from comments import spam
 from comments.models import Comment, CommentEvent, ModerationSettings
@@ -14,22 +13,9 @@ from .factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_site")]
 
 QUEUE = reverse("admin:comments_comment_changelist")
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """Admin in English: it speaks the site's default language, Italian."""
-    default = settings.LANGUAGE_CODE
-    settings.LANGUAGE_CODE = "en"
-    # URL reversing caches language prefixes, which depend on LANGUAGE_CODE.
-    clear_url_caches()
-    with translation.override("en"):
-        yield
-    settings.LANGUAGE_CODE = default
-    clear_url_caches()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.db import connection, connections
 from django.test import Client
 from django.utils import timezone
 
-from comments import moderation, spam
+from comments import checks, spam
 from comments.models import Comment, CommentEvent
 from tests.factories import ArticleFactory, CommentFactory
 
@@ -85,7 +85,7 @@ def test_concurrent_checks_decide_once(akismet_sync_class, monkeypatch, settings
     results = []
 
     def worker(n):
-        results.append(moderation.run_check(Comment.objects.get(pk=comment.pk)))
+        results.append(checks.run_check(Comment.objects.get(pk=comment.pk)))
 
     run_in_threads(worker, 6)
     assert results.count(True) == 1

@@ -3,7 +3,7 @@
 import akismet
 import pytest
 
-from comments import moderation, spam, tasks
+from comments import checks, moderation, spam, tasks
 from comments.models import Comment, ModerationSettings
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
@@ -42,7 +42,7 @@ def test_plain_comment_passes(rules, ham, django_capture_on_commit_callbacks):
         django_capture_on_commit_callbacks, body="See https://example.org for more."
     )
     assert comment.status == Comment.Status.APPROVED
-    assert moderation.held_by_rules(comment, rules) == ""
+    assert checks.held_by_rules(comment, rules) == ""
 
 
 def test_links_at_the_limit_are_held(rules, ham, django_capture_on_commit_callbacks):

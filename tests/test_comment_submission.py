@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments import tasks
+from comments.cookies import AUTHOR_COOKIE
 from comments.models import Comment, ModerationSettings
-from comments.views import AUTHOR_COOKIE
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Image
-from articles.sanitize import clean_article_html
+from newsroom.sanitize import clean_article_html
 from tests.factories import ArticleFactory, ImageFactory
 
 ADD_URL = "admin:articles_image_add"

@@ -13,7 +13,6 @@ from django.core.management import CommandError, call_command, load_command_clas
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.management.commands.seed_demo import banner_font, banner_text
 from articles.models import (
     Article,
     ArticleTransition,
@@ -22,8 +21,9 @@ from articles.models import (
     Image,
     Tag,
 )
-from articles.sanitize import strip_html
 from comments.models import Comment, CommentEvent
+from newsroom.management.commands.seed_demo import banner_font, banner_text
+from newsroom.sanitize import strip_html
 
 ROLES = {
     "admin": None,
@@ -321,8 +321,8 @@ def test_output_is_only_the_summary_and_the_logins():
 def test_every_project_command_prints_its_help():
     """`manage.py <command> --help` works for each of the project's commands."""
     for app, name in [
-        ("articles", "seed_demo"),
-        ("articles", "build_bench_data"),
+        ("newsroom", "seed_demo"),
+        ("newsroom", "build_bench_data"),
         ("comments", "recheck_comments"),
         ("comments", "purge_comments"),
         ("comments", "comment_data"),

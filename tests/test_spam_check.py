@@ -16,7 +16,7 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
-from comments import moderation, spam, tasks
+from comments import checks, moderation, spam, tasks
 from comments.models import Comment
 from tests.akismet_server import SPAM_AUTHOR
 from tests.factories import CommentFactory, UserFactory
@@ -88,7 +88,7 @@ def test_discard_is_spam_marked_for_early_deletion(test_client):
 def test_check_stores_the_data_it_sent(test_client):
     """The data sent to comment-check is kept on the comment, the key left out."""
     comment = received(ip_address="192.0.2.55")
-    moderation.run_check(comment)
+    checks.run_check(comment)
     comment.refresh_from_db()
     assert comment.akismet_data["user_ip"] == "192.0.2.55"
     assert comment.akismet_data["comment_content"] == comment.body
@@ -120,7 +120,7 @@ def test_running_the_check_twice_is_harmless(test_client):
     """A second run, or a late task, on a decided comment changes nothing."""
     comment = check(received())
     events = comment.events.count()
-    assert moderation.run_check(comment) is False
+    assert checks.run_check(comment) is False
     assert tasks.check_comment.enqueue(comment_id=comment.pk).return_value is False
     comment.refresh_from_db()
     assert comment.status == Comment.Status.SPAM
@@ -134,7 +134,7 @@ def test_stale_copy_cannot_overrule_a_moderator(test_client):
     comment = received()
     stale = Comment.objects.get(pk=comment.pk)
     moderation.mark_spam(comment, by=None)
-    assert moderation.apply_verdict(stale, spam.Verdict.HAM) is False
+    assert checks.apply_verdict(stale, spam.Verdict.HAM) is False
     comment.refresh_from_db()
     assert comment.status == Comment.Status.SPAM
 
@@ -280,7 +280,7 @@ def test_gives_up_only_after_24_hours(akismet_server):
         attempts_at = []
         while comment.check_state == Comment.CheckState.UNCHECKED:
             attempts_at.append(timezone.now())
-            moderation.run_check(comment)
+            checks.run_check(comment)
             comment.refresh_from_db()
             if comment.next_check_at:
                 clock.move_to(comment.next_check_at)

@@ -1,14 +1,14 @@
-"""Template tags of the reader's site: navigation, sidebar boxes, images, search."""
+"""Template tags of the articles: sections, sidebar boxes, images, search."""
 
 import html
 import re
 
 from django import template
-from django.conf import settings
-from django.urls import translate_url
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, get_language_info, ngettext
+from django.utils.translation import ngettext
+
+from newsroom.sanitize import strip_html
 
 from ..models import (
     RENDITION_WIDTHS,
@@ -17,7 +17,6 @@ from ..models import (
     Article,
     Category,
 )
-from ..sanitize import strip_html
 
 register = template.Library()
 
@@ -62,43 +61,6 @@ def archive_months(months=None):
     if months is None:
         months = Article.objects.published_months()
     return {"months": months}
-
-
-@register.inclusion_tag("includes/language_switcher.html", takes_context=True)
-def language_switcher(context):
-    """One small form per other language, posting to set_language."""
-    request = context["request"]
-    current = get_language()
-    return {
-        "languages": [
-            {
-                "code": code,
-                "name_local": get_language_info(code)["name_local"],
-                "next": translate_url(request.get_full_path(), code),
-            }
-            for code, name in settings.LANGUAGES
-            if code != current
-        ],
-    }
-
-
-@register.inclusion_tag("includes/hreflang_links.html", takes_context=True)
-def hreflang_links(context):
-    """<link rel="alternate" hreflang> for this page in every language."""
-    request = context["request"]
-    path = request.path
-    links = [
-        {
-            "code": code,
-            "url": request.build_absolute_uri(translate_url(path, code)),
-        }
-        for code, name in settings.LANGUAGES
-    ]
-    if len({link["url"] for link in links}) < len(links):
-        # Not a translated page, e.g. a 404: there is nothing to point to.
-        return {"links": []}
-    default = request.build_absolute_uri(translate_url(path, settings.LANGUAGE_CODE))
-    return {"links": links, "default": default}
 
 
 @register.filter
@@ -187,9 +149,3 @@ def search_snippet(article, query):
     prefix = "… " if start else ""
     suffix = " …" if end < len(text) else ""
     return mark_safe(prefix + snippet + suffix)
-
-
-@register.simple_tag
-def site_name():
-    """The newsroom's name, from the SITE_NAME setting."""
-    return settings.SITE_NAME

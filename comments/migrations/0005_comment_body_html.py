@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 def render_bodies(apps, schema_editor):
     """Fill body_html for the comments saved before it existed."""
-    from articles.sanitize import comment_text_to_html
+    from newsroom.sanitize import comment_text_to_html
 
     Comment = apps.get_model("comments", "Comment")
     batch = []

@@ -325,8 +325,8 @@ def pages_to_measure():
     """Return [(label, path, needs_admin)] and the facts the rest needs."""
     from django.db.models import Count
 
-    from articles.management.commands.build_bench_data import HOT_SLUG, INTAKE_SLUG
     from articles.models import Article, Category, Tag
+    from newsroom.management.commands.build_bench_data import HOT_SLUG, INTAKE_SLUG
 
     hot = Article.objects.get(slug=HOT_SLUG)
     intake = Article.objects.get(slug=INTAKE_SLUG)

@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from articles.cache import CSRF_PLACEHOLDER, S_MAXAGE
+from newsroom.pagecache import CSRF_PLACEHOLDER, S_MAXAGE
 
 pytestmark = pytest.mark.integration
 

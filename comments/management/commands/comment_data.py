@@ -9,9 +9,9 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext
 
-from articles import cache
-from articles.sanitize import comment_text_to_html
+from comments import cache
 from comments.models import Comment, CommentEvent
+from newsroom.sanitize import comment_text_to_html
 
 
 class Command(BaseCommand):

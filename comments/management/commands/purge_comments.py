@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from articles import cache
+from comments import cache
 from comments.models import Comment
 
 logger = logging.getLogger(__name__)

@@ -27,12 +27,12 @@ from articles.models import (
     Image,
     Tag,
 )
+from comments.checks import DISCARD_KEEP
 from comments.models import Comment, CommentEvent
-from comments.moderation import DISCARD_KEEP
 from comments.spam import OFF as SPAM_CHECKING_OFF
 from comments.spam import comment_data
 
-from .. import demo_content
+from .. import demo_articles, demo_content
 
 IMAGE_SIZE = (1600, 900)
 STATUS = {
@@ -257,7 +257,7 @@ class Command(BaseCommand):
 
     def seed_articles(self, users, categories, tags):
         articles = {}
-        for spec in demo_content.ARTICLES:
+        for spec in demo_articles.ARTICLES:
             article, created = Article.objects.get_or_create(
                 slug=spec["slug"],
                 defaults={

@@ -10,6 +10,34 @@ from bleach.linkifier import Linker
 
 from django.utils.html import escape
 
+# What the rich-text editor (django-prose-editor) offers in article bodies and
+# static pages: the markup it produces is what ARTICLE_TAGS keeps.
+ARTICLE_EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Strike": True,
+    "Subscript": True,
+    "Superscript": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HorizontalRule": True,
+    "HardBreak": True,
+    "Link": {"enableTarget": False},
+    "Table": True,
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
+    # Library images: the Image button takes the address shown in the image admin.
+    "Figure": True,
+    "Caption": True,
+    "Image": True,
+    "History": True,
+}
+
+
 ARTICLE_TAGS = frozenset(
     {
         "p", "br", "hr", "h2", "h3", "h4",

@@ -1,0 +1,403 @@
+"""
+What happens to a comment without a moderator: the moderation rules, Akismet's
+verdict, and moderators' corrections reported back to Akismet.
+
+The check tasks run these steps; they enqueue nothing, so the tasks can call
+them without an import circle (``moderation`` enqueues the tasks). Every step is
+guarded by the row it expects, so running it twice, late, or beside a
+moderator's decision is harmless: the comment row is the source of truth.
+
+When Akismet cannot answer, the comment stays pending and is checked again with
+back-off for at least a day (``RETRY_FOR``), then left to the moderators.
+Moderators hear of held comments by mail once the decision commits.
+"""
+
+import logging
+import re
+from datetime import timedelta
+from functools import partial, wraps
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext
+
+from . import cache, emails, spam
+from .models import Comment, CommentEvent, ModerationSettings
+
+logger = logging.getLogger(__name__)
+
+Status = Comment.Status
+CheckState = Comment.CheckState
+Verdict = spam.Verdict
+
+# How long failed checks and reports are retried before moderators take over.
+RETRY_FOR = timedelta(hours=24)
+# Back-off between attempts: one minute, doubling, at most four hours.
+FIRST_RETRY = timedelta(minutes=1)
+MAX_RETRY = timedelta(hours=4)
+# Blatant spam is kept this long (for the record) before purge_comments deletes it.
+DISCARD_KEEP = timedelta(days=1)
+
+LINK_RE = re.compile(r"https?://|\bwww\.", re.IGNORECASE)
+
+
+def in_site_language(func):
+    """
+    Run a step that writes the comment's history in the newsroom's language.
+
+    The history, the reasons for holding and the moderators' mail then read the
+    same whoever triggered the step: a reader on the English site, a moderator
+    with an English admin, or a worker.
+    """
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+# The spam check ----------------------------------------------------------------
+
+
+@in_site_language
+def run_check(comment):
+    """
+    Check a pending comment: disallowed words first, then Akismet.
+
+    Does nothing (returns False) for a comment already decided, so a check that
+    runs twice, or a late task, is harmless.
+    """
+    if not _awaiting_check(comment):
+        return False
+    rules = ModerationSettings.load()
+    if word := disallowed_word(comment, rules):
+        message = gettext("moved to trash: contains “%(word)s” (disallowed list)") % {
+            "word": word
+        }
+        return update(
+            comment,
+            _check_guard(comment),
+            {"status": Status.TRASH, "next_check_at": None},
+            message,
+        )
+    result = spam.check(comment)
+    if result.data and not comment.akismet_data:
+        # Kept for submit-spam/ham, which must repeat what comment-check was sent.
+        Comment.objects.filter(pk=comment.pk).update(akismet_data=result.data)
+        comment.akismet_data = result.data
+    return apply_verdict(
+        comment, result.verdict, reason=result.reason, detail=result.detail, rules=rules
+    )
+
+
+@in_site_language
+def apply_verdict(comment, verdict, *, reason="", detail="", rules=None):
+    """
+    Decide a checked comment's fate: ham is published unless a rule holds it.
+
+    Spam goes to spam; blatant spam too, marked for early deletion. An
+    unchecked verdict keeps the comment pending: with spam checking off it waits
+    for a moderator; otherwise it is retried with back-off for RETRY_FOR, then
+    left to the moderators. Returns True if the comment changed.
+    """
+    if not _awaiting_check(comment):
+        return False
+    now = timezone.now()
+    guard = _check_guard(comment)
+    decided = {"checked_at": now, "next_check_at": None, "last_check_error": ""}
+    if verdict is Verdict.HAM:
+        rules = rules or ModerationSettings.load()
+        decided |= {"check_state": CheckState.CHECKED, "verdict": Comment.Verdict.HAM}
+        if held := held_by_rules(comment, rules):
+            message = gettext("Akismet: ham; held: %(reason)s") % {"reason": held}
+            changed = update(comment, guard, decided | {"held_reason": held}, message)
+            if changed:
+                _tell_moderators(comment, rules)
+            return changed
+        changed = update(
+            comment,
+            guard,
+            decided | {"status": Status.APPROVED, "held_reason": ""},
+            gettext("Akismet: ham"),
+        )
+        if changed and rules.notify_article_author:
+            transaction.on_commit(
+                partial(emails.email_article_author, comment), robust=True
+            )
+        return changed
+    if verdict is Verdict.SPAM:
+        return update(
+            comment,
+            guard,
+            decided
+            | {
+                "check_state": CheckState.CHECKED,
+                "verdict": Comment.Verdict.SPAM,
+                "status": Status.SPAM,
+            },
+            gettext("Akismet: spam"),
+        )
+    if verdict is Verdict.DISCARD:
+        return update(
+            comment,
+            guard,
+            decided
+            | {
+                "check_state": CheckState.CHECKED,
+                "verdict": Comment.Verdict.DISCARD,
+                "status": Status.SPAM,
+                "delete_after": now + DISCARD_KEEP,
+            },
+            gettext("Akismet: blatant spam, deleted soon"),
+        )
+    return _not_checked(comment, guard, reason, detail, rules, now)
+
+
+def _not_checked(comment, guard, reason, detail, rules, now):
+    rules = rules or ModerationSettings.load()
+    if reason == spam.OFF:
+        changed = update(
+            comment,
+            guard,
+            {
+                "check_state": CheckState.OFF,
+                "next_check_at": None,
+                "last_check_error": spam.OFF,
+                "held_reason": gettext("spam checking is off"),
+            },
+            gettext("spam checking is off: waiting for a moderator"),
+        )
+        if changed:
+            _tell_moderators(comment, rules)
+        return changed
+    attempts = comment.check_attempts + 1
+    error = f"{reason or spam.RETRY}: {detail}"[:300]
+    problem = (
+        gettext("Akismet misconfigured")
+        if reason == spam.MISCONFIGURED
+        else gettext("Akismet unreachable")
+    )
+    if now - comment.created_at >= RETRY_FOR:
+        changed = update(
+            comment,
+            guard,
+            {
+                "check_state": CheckState.GAVE_UP,
+                "check_attempts": attempts,
+                "next_check_at": None,
+                "last_check_error": error,
+                "held_reason": gettext("not checked: %(problem)s")
+                % {"problem": problem},
+            },
+            gettext(
+                "%(problem)s, gave up after %(attempts)s attempts: left to moderators"
+            )
+            % {"problem": problem, "attempts": attempts},
+        )
+        if changed:
+            _tell_moderators(comment, rules)
+        return changed
+    retry_at = now + backoff(attempts)
+    return update(
+        comment,
+        guard,
+        {
+            "check_attempts": attempts,
+            "next_check_at": retry_at,
+            "last_check_error": error,
+            "held_reason": gettext("not checked yet: %(problem)s")
+            % {"problem": problem},
+        },
+        gettext("%(problem)s, retry %(number)s at %(time)s")
+        % {"problem": problem, "number": attempts + 1, "time": _clock(retry_at, now)},
+    )
+
+
+def backoff(attempts):
+    """The wait after the given number of failed attempts."""
+    return min(FIRST_RETRY * 2 ** (attempts - 1), MAX_RETRY)
+
+
+def _awaiting_check(comment):
+    return (
+        comment.status == Status.PENDING
+        and comment.check_state == CheckState.UNCHECKED
+        and comment.next_check_at is not None
+    )
+
+
+def _check_guard(comment):
+    # The row must still be waiting for this very attempt: a concurrent run, or a
+    # moderator's decision in the meantime, wins.
+    return {
+        "status": Status.PENDING,
+        "check_state": CheckState.UNCHECKED,
+        "check_attempts": comment.check_attempts,
+        "next_check_at__isnull": False,
+    }
+
+
+def _clock(when, now):
+    when, now = timezone.localtime(when), timezone.localtime(now)
+    fmt = "H:i" if when.date() == now.date() else "SHORT_DATETIME_FORMAT"
+    return formats.date_format(when, fmt)
+
+
+# The rules -----------------------------------------------------------------------
+
+
+def _words(text):
+    return [w.strip() for w in text.splitlines() if w.strip()]
+
+
+def _matching_word(comment, words):
+    fields = [
+        comment.author_name,
+        comment.author_email,
+        comment.author_url,
+        comment.ip_address or "",
+        comment.body,
+    ]
+    haystack = "\n".join(fields).casefold()
+    for word in words:
+        if word.casefold() in haystack:
+            return word
+    return ""
+
+
+def disallowed_word(comment, rules=None):
+    """Return the disallowed-list word the comment contains, or ""."""
+    rules = rules or ModerationSettings.load()
+    return _matching_word(comment, _words(rules.disallowed_words))
+
+
+def held_by_rules(comment, rules=None):
+    """
+    Return why the moderation rules hold the comment for a moderator, or "".
+
+    The rules: hold everything; too many links; a word from the moderation list
+    in the name, email, website, IP address or text; no approved comment yet by
+    the same author.
+    """
+    rules = rules or ModerationSettings.load()
+    if rules.hold_all:
+        return gettext("every comment is approved by hand")
+    links = len(LINK_RE.findall(comment.body))
+    if rules.link_limit and links >= rules.link_limit:
+        return translation.ngettext("%(count)s link", "%(count)s links", links) % {
+            "count": links
+        }
+    if word := _matching_word(comment, _words(rules.moderation_words)):
+        return gettext("contains “%(word)s” (moderation list)") % {"word": word}
+    if rules.require_prior_approval:
+        earlier = Comment.objects.approved().exclude(pk=comment.pk)
+        if not earlier.filter(same_author(comment)).exists():
+            return gettext("first comment by this author")
+    return ""
+
+
+def same_author(comment):
+    if comment.user_id:
+        return Q(user_id=comment.user_id)
+    return Q(author_email__iexact=comment.author_email)
+
+
+# Reports to Akismet ------------------------------------------------------------
+
+
+@in_site_language
+def send_report(comment, kind):
+    """
+    Send a moderator's correction ("spam" or "ham") to Akismet.
+
+    Does nothing unless the comment still has that report waiting. A failure
+    keeps it waiting, retried with back-off for RETRY_FOR; then it is dropped
+    with a note in the comment's history.
+    """
+    if comment.report != kind or comment.next_report_at is None:
+        return False
+    guard = {"report": kind, "report_attempts": comment.report_attempts}
+    done = {"report": "", "report_attempts": 0, "next_report_at": None}
+    result = spam.submit(comment, is_spam=kind == "spam")
+    if result.verdict is not Verdict.UNCHECKED:
+        message = (
+            gettext("reported to Akismet as spam")
+            if kind == "spam"
+            else gettext("reported to Akismet as not spam")
+        )
+        return update(comment, guard, done, message)
+    if result.reason == spam.OFF:
+        return update(
+            comment, guard, done, gettext("not reported to Akismet: spam checking off")
+        )
+    now = timezone.now()
+    attempts = comment.report_attempts + 1
+    if now - comment.status_changed_at >= RETRY_FOR:
+        return update(
+            comment,
+            guard,
+            done,
+            gettext("report to Akismet abandoned after %(attempts)s attempts")
+            % {"attempts": attempts},
+        )
+    retry_at = now + backoff(attempts)
+    return update(
+        comment,
+        guard,
+        {"report_attempts": attempts, "next_report_at": retry_at},
+        gettext("report to Akismet failed, retry %(number)s at %(time)s")
+        % {"number": attempts + 1, "time": _clock(retry_at, now)},
+    )
+
+
+# Mail to moderators -------------------------------------------------------------
+
+
+def _tell_moderators(comment, rules):
+    # Sent once the decision commits, by the process that made it (a worker, or
+    # the request itself with the immediate backend); a mail server that fails
+    # is logged and costs only the mail.
+    if rules.notify_moderators:
+        transaction.on_commit(partial(emails.email_moderators, comment), robust=True)
+
+
+# Recording -------------------------------------------------------------------------
+
+
+def update(comment, guard, fields, message, *, by=None):
+    """
+    Apply field changes to the row if it still matches the guard, and record it.
+
+    The conditional UPDATE makes concurrent runs safe: only one of them wins.
+    """
+    with transaction.atomic():
+        if not Comment.objects.filter(pk=comment.pk, **guard).update(**fields):
+            return False
+        old_status = comment.status
+        for name, value in fields.items():
+            setattr(comment, name, value)
+        if Status.APPROVED in (old_status, comment.status):
+            # Published, or taken off the site: readers' pages change.
+            cache.comments_changed(comment.article_id)
+        record(
+            comment,
+            message,
+            by=by,
+            from_status=old_status,
+            to_status=comment.status,
+        )
+    return True
+
+
+def record(comment, message, *, by=None, from_status="", to_status=""):
+    CommentEvent.objects.create(
+        comment=comment,
+        actor=by,
+        from_status=from_status,
+        to_status=to_status,
+        message=message[:300],
+    )

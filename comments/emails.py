@@ -1,0 +1,100 @@
+"""
+Mail about comments: moderators hear of a comment held for them, an article's
+author (optionally) of a comment published on it. Sent in the newsroom's
+language, by tasks or once a decision commits.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.translation import gettext
+
+from .models import Comment
+
+Status = Comment.Status
+
+
+def moderators():
+    """Active users who may moderate comments and have an email address."""
+    User = get_user_model()
+    perm = Q(
+        user_permissions__codename="moderate_comment",
+        user_permissions__content_type__app_label="comments",
+    ) | Q(
+        groups__permissions__codename="moderate_comment",
+        groups__permissions__content_type__app_label="comments",
+    )
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | perm)
+        .exclude(email="")
+        .distinct()
+    )
+
+
+def _admin_url(comment):
+    try:
+        path = reverse("admin:comments_comment_change", args=[comment.pk])
+    except NoReverseMatch:
+        path = reverse("admin:index")
+    return settings.SITE_URL + path
+
+
+def _email_context(comment):
+    return {
+        "comment": comment,
+        "article": comment.article,
+        "site_name": settings.SITE_NAME,
+        "comment_url": settings.SITE_URL + comment.get_absolute_url(),
+        "admin_url": _admin_url(comment),
+    }
+
+
+def email_moderators(comment):
+    """Tell moderators that a comment waits for them. Returns the number sent."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _email_moderators(comment)
+
+
+def _email_moderators(comment):
+    if comment.status != Status.PENDING:
+        return 0
+    recipients = list(moderators().values_list("email", flat=True))
+    if not recipients:
+        return 0
+    subject = gettext("[%(site)s] Comment waiting for moderation: %(title)s") % {
+        "site": settings.SITE_NAME,
+        "title": comment.article.title,
+    }
+    body = render_to_string("comments/email/held.txt", _email_context(comment))
+    return send_mail(
+        " ".join(subject.split()), body, None, recipients, fail_silently=False
+    )
+
+
+def email_article_author(comment):
+    """Tell the article's author about a published comment on it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _email_article_author(comment)
+
+
+def _email_article_author(comment):
+    author = comment.article.author
+    if (
+        comment.status != Status.APPROVED
+        or not author.email
+        or comment.user_id == author.pk
+    ):
+        return 0
+    subject = gettext("[%(site)s] New comment on “%(title)s”") % {
+        "site": settings.SITE_NAME,
+        "title": comment.article.title,
+    }
+    body = render_to_string("comments/email/published.txt", _email_context(comment))
+    return send_mail(
+        " ".join(subject.split()), body, None, [author.email], fail_silently=False
+    )

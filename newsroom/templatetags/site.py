@@ -1,0 +1,51 @@
+"""Template tags every page uses: the site's name and its languages."""
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language, get_language_info
+
+register = template.Library()
+
+
+@register.simple_tag
+def site_name():
+    """The newsroom's name, from the SITE_NAME setting."""
+    return settings.SITE_NAME
+
+
+@register.inclusion_tag("includes/language_switcher.html", takes_context=True)
+def language_switcher(context):
+    """One small form per other language, posting to set_language."""
+    request = context["request"]
+    current = get_language()
+    return {
+        "languages": [
+            {
+                "code": code,
+                "name_local": get_language_info(code)["name_local"],
+                "next": translate_url(request.get_full_path(), code),
+            }
+            for code, name in settings.LANGUAGES
+            if code != current
+        ],
+    }
+
+
+@register.inclusion_tag("includes/hreflang_links.html", takes_context=True)
+def hreflang_links(context):
+    """<link rel="alternate" hreflang> for this page in every language."""
+    request = context["request"]
+    path = request.path
+    links = [
+        {
+            "code": code,
+            "url": request.build_absolute_uri(translate_url(path, code)),
+        }
+        for code, name in settings.LANGUAGES
+    ]
+    if len({link["url"] for link in links}) < len(links):
+        # Not a translated page, e.g. a 404: there is nothing to point to.
+        return {"links": []}
+    default = request.build_absolute_uri(translate_url(path, settings.LANGUAGE_CODE))
+    return {"links": links, "default": default}
