@@ -440,7 +440,8 @@ def remember(name, label, compute):
     the database once per change, not once per page). A value that is a time is
     kept no longer than until then; None is remembered too.
     """
-    generation = _read_stamps([name])[_gen_key(name)]
+    # None where the cache keeps nothing (a dummy cache): computed each time.
+    generation = _read_stamps([name]).get(_gen_key(name))
     key = f"pagememo:{label}:{generation}"
     found = cache.get(key)
     if found is not None:
