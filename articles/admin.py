@@ -1,6 +1,5 @@
-from datetime import datetime
-
 import reversion
+from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
 from django.contrib import admin, messages
@@ -9,11 +8,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections, transaction
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
-from django.http import HttpResponseRedirect
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +24,8 @@ from newsroom.admin import (
 )
 
 from . import cache, workflow
-from .forms import ArticleAdminForm, ImageAdminForm
+from .filters import AuthorFilter, PublishedMonthFilter, StateListFilter
+from .forms import ArticleAdminForm, AuthorProfileForm, ImageAdminForm
 from .models import (
     Article,
     ArticleTransition,
@@ -80,73 +79,6 @@ class TagAdmin(RefreshesReadersPagesMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
-class StateListFilter(admin.SimpleListFilter):
-    """Filter by workflow state, with "scheduled" apart from "published"."""
-
-    title = _("status")
-    parameter_name = "state"
-
-    def lookups(self, request, model_admin):
-        return State.choices
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value == State.SCHEDULED:
-            return queryset.scheduled()
-        if value == State.PUBLISHED:
-            return queryset.published()
-        if value in State.values:
-            return queryset.filter(status=value)
-        return queryset
-
-
-class PublishedMonthFilter(admin.SimpleListFilter):
-    """
-    Articles published in one month, like WordPress's month menu.
-
-    It stands in for admin's date hierarchy, whose SELECT DISTINCT over every
-    article's date reads the whole table on each page view (a million rows on a
-    large site); the months come from Article.objects.published_months(), one
-    index probe per month on PostgreSQL.
-    """
-
-    title = _("publish month")
-    parameter_name = "month"
-
-    def lookups(self, request, model_admin):
-        return [
-            (start.strftime("%Y-%m"), date_format(start, "YEAR_MONTH_FORMAT"))
-            for start in Article.objects.published_months()
-        ]
-
-    def queryset(self, request, queryset):
-        try:
-            year, month = (int(part) for part in (self.value() or "").split("-"))
-            start = timezone.make_aware(datetime(year, month, 1))
-        except ValueError:
-            return queryset
-        end = timezone.make_aware(datetime(year + month // 12, month % 12 + 1, 1))
-        return queryset.filter(published_at__gte=start, published_at__lt=end)
-
-
-class AuthorFilter(admin.RelatedFieldListFilter):
-    """
-    The people who signed at least one article.
-
-    Admin's RelatedOnlyFieldListFilter finds them with a DISTINCT over every
-    article; here each user is looked up in the author index instead, which
-    costs one probe per user however many articles there are.
-    """
-
-    def field_choices(self, field, request, model_admin):
-        wrote = Article.objects.filter(author=OuterRef("pk"))
-        return field.get_choices(
-            include_blank=False,
-            limit_choices_to=Q(Exists(wrote)),
-            ordering=self.field_admin_ordering(field, request, model_admin),
-        )
-
-
 class ArticleTransitionInline(HistoryInline):
     """The article's workflow history."""
 
@@ -182,6 +114,14 @@ class BulkTransitionMixin:
                 done += 1
         if done:
             self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+
+
+def _author_of(version):
+    """The author's id in a saved version of an article, or None if unreadable."""
+    try:
+        return version.field_dict.get("author_id")
+    except Exception:  # a version of an older shape than the model
+        return None
 
 
 @admin.register(Article)
@@ -315,6 +255,23 @@ class ArticleAdmin(
         if not super().has_change_permission(request, obj):
             return False
         return obj is None or workflow.can_edit(request.user, obj)
+
+    # Deleted articles: the recover list and the recover page show a journalist
+    # only what they could edit, their own articles, like the list of articles.
+
+    def _reversion_order_version_queryset(self, request, queryset):
+        queryset = super()._reversion_order_version_queryset(request, queryset)
+        if workflow.is_editor(request.user):
+            return queryset
+        own = [v.pk for v in queryset if _author_of(v) == request.user.pk]
+        return queryset.filter(pk__in=own)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not workflow.is_editor(request.user):
+            version = get_object_or_404(Version, pk=version_id)
+            if _author_of(version) != request.user.pk:
+                raise Http404
+        return super().recover_view(request, version_id, extra_context)
 
     def has_delete_permission(self, request, obj=None):
         if not super().has_delete_permission(request, obj):
@@ -533,6 +490,7 @@ class ImageAdmin(
 
 class AuthorProfileInline(admin.StackedInline):
     model = AuthorProfile
+    form = AuthorProfileForm
     can_delete = False
     fields = ["display_name", "bio", "photo"]
 
@@ -549,6 +507,7 @@ class NewsroomUserAdmin(RefreshesReadersPagesMixin, UserAdmin):
 class AuthorProfileAdmin(RefreshesReadersPagesMixin, admin.ModelAdmin):
     """Administrators manage every profile; each author edits only their own."""
 
+    form = AuthorProfileForm
     list_display = ["__str__", "user"]
     list_select_related = ["user"]
     search_fields = ["display_name", "user__username"]

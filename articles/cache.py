@@ -33,8 +33,14 @@ def _next_scheduled():
     )
 
 
-def reader_page(view, *, depends_on=()):
-    """A reader's page: cached until articles (or ``depends_on``) change."""
+def reader_page(view, *, depends_on=(), params=()):
+    """
+    A reader's page: cached until articles (or ``depends_on``) change; the view
+    reads the query parameters ``params`` and no others.
+    """
     return pagecache.cached_page(
-        view, depends_on=[ARTICLES, *depends_on], expires=next_publication
+        view,
+        depends_on=[ARTICLES, *depends_on],
+        expires=next_publication,
+        params=params,
     )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import workflow
-from .models import Article, Image
+from .models import Article, AuthorProfile, Image
 
 State = Article.State
 
@@ -223,3 +223,12 @@ class ImageAdminForm(forms.ModelForm):
             self.fields["file"].widget.attrs["accept"] = (
                 "image/jpeg,image/png,image/webp"
             )
+
+
+class AuthorProfileForm(forms.ModelForm):
+    """The photo goes through the image library's checks."""
+
+    class Meta:
+        model = AuthorProfile
+        fields = ["user", "display_name", "bio", "photo"]
+        field_classes = {"photo": LibraryImageField}

@@ -1,6 +1,6 @@
 from django_prose_editor.fields import ProseEditorField
 from imagekit.models import ImageSpecField
-from imagekit.processors import ResizeToFit
+from imagekit.processors import ResizeToFill, ResizeToFit
 
 from django.conf import settings
 from django.contrib.postgres.search import (
@@ -92,6 +92,17 @@ class Tag(models.Model):
 RENDITION_WIDTHS = (480, 960, 1600)
 
 
+def rendition(source, width, image_format, *, square=False):
+    """A rendition of an image field at ``width`` pixels, never upscaled."""
+    resize = ResizeToFill(width, width) if square else ResizeToFit(width, upscale=False)
+    return ImageSpecField(
+        source=source,
+        processors=[resize],
+        format=image_format,
+        options={"quality": 82} if image_format == "JPEG" else None,
+    )
+
+
 class ImageQuerySet(models.QuerySet):
     def named(self, names):
         """
@@ -143,33 +154,12 @@ class Image(models.Model):
     objects = ImageQuerySet.as_manager()
 
     # Renditions: generated once per image, then served from storage.
-    webp_480 = ImageSpecField(
-        source="file", processors=[ResizeToFit(480, upscale=False)], format="WEBP"
-    )
-    webp_960 = ImageSpecField(
-        source="file", processors=[ResizeToFit(960, upscale=False)], format="WEBP"
-    )
-    webp_1600 = ImageSpecField(
-        source="file", processors=[ResizeToFit(1600, upscale=False)], format="WEBP"
-    )
-    jpeg_480 = ImageSpecField(
-        source="file",
-        processors=[ResizeToFit(480, upscale=False)],
-        format="JPEG",
-        options={"quality": 82},
-    )
-    jpeg_960 = ImageSpecField(
-        source="file",
-        processors=[ResizeToFit(960, upscale=False)],
-        format="JPEG",
-        options={"quality": 82},
-    )
-    jpeg_1600 = ImageSpecField(
-        source="file",
-        processors=[ResizeToFit(1600, upscale=False)],
-        format="JPEG",
-        options={"quality": 82},
-    )
+    webp_480 = rendition("file", 480, "WEBP")
+    webp_960 = rendition("file", 960, "WEBP")
+    webp_1600 = rendition("file", 1600, "WEBP")
+    jpeg_480 = rendition("file", 480, "JPEG")
+    jpeg_960 = rendition("file", 960, "JPEG")
+    jpeg_1600 = rendition("file", 1600, "JPEG")
 
     class Meta:
         verbose_name = _("image")
@@ -213,6 +203,8 @@ class AuthorProfile(models.Model):
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
     bio = models.TextField(_("short bio"), blank=True)
     photo = models.ImageField(_("photo"), upload_to="authors/", blank=True)
+    # Shown 96 pixels square, twice that for high-density screens.
+    photo_192 = rendition("photo", 192, "WEBP", square=True)
 
     class Meta:
         verbose_name = _("author profile")
@@ -263,6 +255,20 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(
             status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
         )
+
+    def readable_by(self, user):
+        """
+        Articles the user may read, published or not, as the admin lets them:
+        editors (``review_article``) every one, other staff who may change
+        articles their own ones and what readers see, everyone else what
+        readers see.
+        """
+        staff = user.is_active and user.is_staff
+        if not (staff and user.has_perm("articles.change_article")):
+            return self.published()
+        if user.has_perm("articles.review_article"):
+            return self
+        return self.published() | self.filter(author=user)
 
     def published_months(self):
         """
@@ -365,7 +371,6 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(matches).order_by("-published_at", "-pk")
 
 
-# Inserted in an article body, a picture from the library takes the text column.
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
     def get_queryset(self):
         # The stored search vector (about 3.5 KB an article) is read by the

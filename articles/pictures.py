@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.utils.html import escape
 
+# Inserted in an article body, a picture from the library takes the text column.
 BODY_IMAGE_SIZES = "(min-width: 60rem) 44rem, 100vw"
 IMG_TAG = re.compile(r"<img\b[^>]*>")
 IMG_ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')

@@ -31,24 +31,38 @@ register_converter(TwoDigitConverter, "dd")
 
 app_name = "articles"
 
+# The query parameters reader's pages read; any other is ignored (page cache).
+PAGE = ["page"]
+# The article page: what the comment section under it reads (the thread's page,
+# the comment to open at, the one replied to).
+COMMENT_THREAD = ["cpage", "comment", "replyto"]
+
 urlpatterns = [
-    path("", reader_page(views.ArticleArchiveIndexView.as_view()), name="index"),
+    path(
+        "",
+        reader_page(views.ArticleArchiveIndexView.as_view(), params=PAGE),
+        name="index",
+    ),
     path("feed/", reader_page(feeds.LatestArticlesFeed()), name="feed"),
-    path("search/", reader_page(views.ArticleSearchView.as_view()), name="search"),
+    path(
+        "search/",
+        reader_page(views.ArticleSearchView.as_view(), params=["q", *PAGE]),
+        name="search",
+    ),
     path(
         "<yyyy:year>/<dd:month>/",
-        reader_page(views.ArticleMonthArchiveView.as_view()),
+        reader_page(views.ArticleMonthArchiveView.as_view(), params=PAGE),
         name="archive-month",
     ),
     path(
         "<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/",
-        reader_page(views.ArticleDateDetailView.as_view()),
+        reader_page(views.ArticleDateDetailView.as_view(), params=COMMENT_THREAD),
         name="detail",
     ),
     path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="preview"),
     path(
         "category/<slug:slug>/",
-        reader_page(views.CategoryArticleListView.as_view()),
+        reader_page(views.CategoryArticleListView.as_view(), params=PAGE),
         name="category",
     ),
     path(
@@ -57,14 +71,16 @@ urlpatterns = [
         name="category-feed",
     ),
     path(
-        "tag/<slug:slug>/", reader_page(views.TagArticleListView.as_view()), name="tag"
+        "tag/<slug:slug>/",
+        reader_page(views.TagArticleListView.as_view(), params=PAGE),
+        name="tag",
     ),
     path(
         "tag/<slug:slug>/feed/", reader_page(feeds.TagArticlesFeed()), name="tag-feed"
     ),
     path(
         "author/<str:username>/",
-        reader_page(views.AuthorArticleListView.as_view()),
+        reader_page(views.AuthorArticleListView.as_view(), params=PAGE),
         name="author",
     ),
 ]

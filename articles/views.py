@@ -112,13 +112,11 @@ class ArticleDateDetailView(DateDetailView):
     month_format = "%m"
 
     def get_queryset(self):
-        if can_preview(self.request.user):
-            articles = Article.objects.all()
-        else:
-            articles = Article.objects.published()
-        return articles.select_related(
-            "author__profile", "featured_image"
-        ).prefetch_related("categories", "tags")
+        return (
+            Article.objects.readable_by(self.request.user)
+            .select_related("author__profile", "featured_image")
+            .prefetch_related("categories", "tags")
+        )
 
     def get_allow_future(self):
         return can_preview(self.request.user)
@@ -152,9 +150,11 @@ class ArticlePreviewView(DetailView):
     def get_queryset(self):
         if not can_preview(self.request.user):
             return Article.objects.none()
-        return Article.objects.select_related(
-            "author__profile", "featured_image"
-        ).prefetch_related("categories", "tags")
+        return (
+            Article.objects.readable_by(self.request.user)
+            .select_related("author__profile", "featured_image")
+            .prefetch_related("categories", "tags")
+        )
 
 
 class CategoryArticleListView(ArticleListView):

@@ -12,6 +12,8 @@ from django.core import signing
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from newsroom.middleware import CONTROL_CHARACTERS
+
 from .models import Comment
 
 logger = logging.getLogger(__name__)
@@ -40,7 +42,9 @@ class CommentForm(forms.ModelForm):
         label=_("Remember my name, email and website on this browser"),
         required=False,
     )
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    parent = forms.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput
+    )
     issued = forms.CharField(required=False, widget=forms.HiddenInput)
     # A honeypot: hidden from people (and from screen readers); bots fill it in.
     homepage = forms.CharField(
@@ -130,7 +134,26 @@ class CommentForm(forms.ModelForm):
             self.data = self.data.copy()
             self.data[self.add_prefix("issued")] = issue_token(self.article.pk)
 
+    def _clean_text(self, name):
+        value = self.cleaned_data[name]
+        if CONTROL_CHARACTERS.search(value):
+            raise forms.ValidationError(
+                _("Please remove the control characters from this field."),
+                code="control_characters",
+            )
+        return value
+
+    def clean_author_name(self):
+        return self._clean_text("author_name")
+
+    def clean_author_email(self):
+        return self._clean_text("author_email")
+
+    def clean_author_url(self):
+        return self._clean_text("author_url")
+
     def clean_body(self):
+        self._clean_text("body")
         body = self.cleaned_data["body"]
         limit = settings.COMMENTS_MAX_LENGTH
         if len(body) > limit:
@@ -150,6 +173,8 @@ class CommentForm(forms.ModelForm):
     def clean(self):
         # Hidden fields: their errors go at the top of the form, where people see them.
         cleaned = super().clean()
+        if self._errors.pop("parent", None):
+            self.add_error(None, _("The comment you are replying to is not available."))
         if cleaned.get("homepage"):
             logger.info("Comment refused on article %s: honeypot", self.article.pk)
             self.add_error(

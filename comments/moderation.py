@@ -93,13 +93,8 @@ def refusal(comment, *, request, rules=None):
         )
     else:
         return ""
-    logger.info(
-        "Comment refused (%s) on article %s from %s <%s>",
-        reason,
-        article.pk,
-        ip,
-        comment.author_email,
-    )
+    # No address or email in the log: it outlives the retention policy.
+    logger.info("Comment refused (%s) on article %s", reason, article.pk)
     return message
 
 
@@ -138,9 +133,12 @@ def receive(comment, *, request):
     Save a reader's new comment as pending and queue its spam check.
 
     Records what the reader's browser sent (IP, user agent, referrer, language)
-    and the data Akismet will be given, including the article's permalink.
+    and the data Akismet will be given, including the article's permalink. A
+    reply beyond the thread's depth limit hangs on an ancestor (``_within_depth``).
     """
     now = timezone.now()
+    if comment.parent_id:
+        comment.parent_id = _within_depth(comment.parent_id)
     comment.ip_address = client_ip(request)
     comment.user_agent = request.headers.get("user-agent", "")[:1000]
     comment.referrer = request.headers.get("referer", "")[:1000]
@@ -158,6 +156,37 @@ def receive(comment, *, request):
     record(comment, gettext("received"), to_status=Status.PENDING)
     transaction.on_commit(partial(tasks.check_comment.enqueue, comment_id=comment.pk))
     return comment
+
+
+# Threads deeper than the moderation settings allow are never stored: long
+# chains from elsewhere (an import) are walked this far up at most.
+MAX_ANCESTORS = 50
+
+
+def _within_depth(parent_id):
+    """
+    The comment a reply hangs on: the one replied to, unless that one is at the
+    depth limit (``thread_depth``); then its ancestor one level up, so the reply
+    is stored, and shown, at the deepest level, right after the comment it
+    answers, as the threads of WordPress flatten at their limit. With a limit of
+    one level, replies become comments of their own (None).
+    """
+    limit = max(ModerationSettings.load().thread_depth, 1)
+    ancestors = [parent_id]  # the parent, then up to its thread's root
+    while len(ancestors) < MAX_ANCESTORS:
+        above = (
+            Comment.objects.filter(pk=ancestors[-1])
+            .values_list("parent_id", flat=True)
+            .first()
+        )
+        if above is None:
+            break
+        ancestors.append(above)
+    # The parent stands at depth len(ancestors); the reply must stay within limit.
+    index = len(ancestors) - limit + 1
+    if index <= 0:
+        return parent_id
+    return ancestors[index] if index < len(ancestors) else None
 
 
 # Moderators' verbs ------------------------------------------------------------

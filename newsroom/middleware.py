@@ -1,8 +1,11 @@
+import re
+
 from django.conf import settings
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext
 
 # The addresses where a reader arrives: only these follow the browser's language.
 ENTRY_PATHS = {"/"}
@@ -84,3 +87,35 @@ class AdminLanguageMiddleware:
         response = self.get_response(request)
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         return response
+
+
+# C0 control characters but tab, line feed and carriage return, and DEL: no
+# address or query of the site has them, and PostgreSQL refuses NUL in text.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class ControlCharactersMiddleware:
+    """
+    Answer 400, with a message, to an address or a query string that carries a
+    control character, before any view reads it. Forms need no such guard:
+    Django's form fields refuse NUL themselves. Goes after LocaleMiddleware, so
+    the message is in the page's language.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if CONTROL_CHARACTERS.search(request.path_info) or any(
+            CONTROL_CHARACTERS.search(key) or CONTROL_CHARACTERS.search(value)
+            for key, values in request.GET.lists()
+            for value in values
+        ):
+            return HttpResponseBadRequest(
+                gettext(
+                    "This address contains a control character, which no page of "
+                    "the site uses. Check the link and try again."
+                ),
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)

@@ -50,8 +50,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.cache import (
     add_never_cache_headers,
@@ -138,13 +139,16 @@ class PageState:
     fills: list = field(default_factory=list)
 
 
-def cached_page(view, *, depends_on=(), expires=None):
+def cached_page(view, *, depends_on=(), expires=None, params=()):
     """
     Make ``view`` a reader's page: cached, with public caching headers.
 
     ``depends_on`` names the data every response of the view shows; ``expires``
     is a function returning when the page changes by itself (or None), asked
-    only when the page is stored.
+    only when the page is stored. ``params`` names the query parameters the
+    view reads: the others (utm_*, fbclid, anything unknown) are taken off the
+    request before the view sees it, so they neither make cache entries of
+    their own nor force a render, and the page is the same with or without them.
     """
 
     @wraps(view)
@@ -158,6 +162,7 @@ def cached_page(view, *, depends_on=(), expires=None):
                 state.expiries.append(expires)
         return view(request, *args, **kwargs)
 
+    wrapper.page_params = frozenset(params)
     return wrapper
 
 
@@ -235,8 +240,11 @@ class PageCacheMiddleware:
         if request.method not in ("GET", "HEAD"):
             return self.get_response(request)
         state = request.page_cache = PageState(personal=_has_personal_cookie(request))
+        params = _page_params(request)
+        if params is not None:
+            _keep_params(request, params)
         key = None
-        if _seconds() and not state.personal:
+        if _seconds() and not state.personal and params is not None:
             key = _page_key(request)
         if key is not None:
             entry = _lookup(key, request)
@@ -364,6 +372,31 @@ def _conditional(request, response):
 def _has_personal_cookie(request):
     names = (settings.SESSION_COOKIE_NAME, MESSAGES_COOKIE)
     return any(request.COOKIES.get(name) for name in names)
+
+
+def _page_params(request):
+    """The query parameters the page's view reads, or None if it is no cached page."""
+    path = request.path_info
+    language = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
+    try:
+        # The language prefix of i18n_patterns resolves in its own language only.
+        with translation.override(language):
+            match = resolve(path)
+    except Resolver404:
+        return None
+    return getattr(match.func, "page_params", None)
+
+
+def _keep_params(request, params):
+    """Leave only ``params`` in the request's query, in a stable order."""
+    query = request.GET
+    if all(name in params for name in query):
+        return
+    kept = QueryDict(mutable=True)
+    for name in sorted(params & set(query)):
+        kept.setlist(name, query.getlist(name))
+    request.GET = kept
+    request.META["QUERY_STRING"] = kept.urlencode()
 
 
 def _page_key(request):

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "newsroom.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "newsroom.middleware.ControlCharactersMiddleware",
     "newsroom.middleware.BrowserLanguageMiddleware",
     "newsroom.middleware.AdminLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

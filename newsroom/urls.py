@@ -13,7 +13,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("robots.txt", RobotsView.as_view(), name="robots"),
-    path("sitemap.xml", reader_page(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        reader_page(sitemap, params=["p"]),
+        {"sitemaps": sitemaps},
+        name="sitemap",
+    ),
 ]
 
 urlpatterns += i18n_patterns(

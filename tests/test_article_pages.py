@@ -25,9 +25,11 @@ ROME = ZoneInfo("Europe/Rome")
 
 @pytest.fixture
 def editor(client):
-    """A logged-in staff user who may change articles."""
+    """A staff user who may change and review anyone's articles."""
     user = UserFactory(username="editor", is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="change_article"))
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["change_article", "review_article"])
+    )
     return user
 
 

@@ -504,3 +504,28 @@ def test_search_results_are_cached_per_query_and_refreshed_on_publish(
         workflow.publish(draft, by=UserFactory(is_superuser=True))
 
     assertContains(Client().get(url), "Argine del fiume rinforzato")
+
+
+def test_tracking_parameters_neither_make_entries_nor_force_renders(
+    client, article, django_assert_num_queries
+):
+    """utm_*, fbclid and unknown parameters share the plain page's cache entry."""
+    url = article.get_absolute_url()
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        for n in range(20):
+            response = client.get(f"{url}?utm_source=x{n}&fbclid={n}&x={n}")
+            assert response["X-Page-Cache"] == "hit"
+    canonical = re.search(r'<link rel="canonical" href="([^"]+)"', response.text)
+    assert canonical.group(1) == f"http://testserver{url}"
+    assert "utm_source" not in response.text
+
+
+def test_parameters_a_page_reads_still_count(client, article):
+    """The search words and the page number make pages of their own."""
+    first = client.get("/search/?q=siccit%C3%A0&utm_medium=feed")
+    assert first["X-Page-Cache"] == "miss"
+    assert client.get("/search/?q=siccit%C3%A0")["X-Page-Cache"] == "hit"
+    assert client.get("/search/?q=altro")["X-Page-Cache"] == "miss"
+    canonical = re.search(r'<link rel="canonical" href="([^"]+)"', first.text)
+    assert canonical.group(1) == "http://testserver/search/?q=siccit%C3%A0"

@@ -223,6 +223,9 @@ def test_flood_from_the_same_ip_is_refused(client, comment_data, caplog):
     )
     assertContains(response, "Again!", status_code=400)
     assert "refused (flood)" in caplog.text
+    # The log names no reader: neither their address nor their email.
+    assert "192.0.2.1" not in caplog.text
+    assert "other@example.org" not in caplog.text
     assert Comment.objects.count() == 1
 
 
@@ -446,3 +449,33 @@ def test_form_posted_at_once_passes_when_no_minimum_is_set(
     response = client.post(post_url(article), data)
 
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_reply_at_the_depth_limit_hangs_one_level_up(client, post_comment, settings):
+    """
+    The thread depth is kept on the server: a reply to a comment already at
+    the limit (3) is stored at the limit, under that comment's parent.
+    """
+    article = ArticleFactory()
+    top = CommentFactory(article=article, approved=True)
+    middle = CommentFactory(article=article, approved=True, parent=top)
+    deepest = CommentFactory(article=article, approved=True, parent=middle)
+    settings.COMMENTS_FLOOD_SECONDS = 0
+
+    post_comment(article, parent=deepest.pk, body="Seconded, from below.")
+    post_comment(article, parent=top.pk, body="A plain reply.", author_email="b@x.org")
+
+    assert Comment.objects.get(body="Seconded, from below.").parent == middle
+    assert Comment.objects.get(body="A plain reply.").parent == top
+
+
+@pytest.mark.django_db
+def test_with_one_level_replies_become_comments(client, post_comment):
+    ModerationSettings.objects.update_or_create(pk=1, defaults={"thread_depth": 1})
+    article = ArticleFactory()
+    top = CommentFactory(article=article, approved=True)
+
+    post_comment(article, parent=top.pk, body="Flat threads here.")
+
+    assert Comment.objects.get(body="Flat threads here.").parent is None

@@ -258,3 +258,43 @@ def test_other_images_in_the_body_are_left_as_they_are():
     )
     article = ArticleFactory(body=body)
     assert article.body == body
+
+
+PROFILE_BAD_FILES = [
+    (SimpleUploadedFile("cut.jpg", picture().read()[:1500]), "danneggiata"),
+    (SimpleUploadedFile("bomb.png", png_header_only(12000, 12000)), "troppi pixel"),
+    (SimpleUploadedFile("notes.jpg", b"Just text."), "non è un'immagine leggibile"),
+]
+
+
+@pytest.mark.parametrize("file, message", PROFILE_BAD_FILES, ids=["cut", "bomb", "text"])
+@pytest.mark.django_db
+def test_a_profile_photo_is_checked_like_the_library(
+    client, journalist, settings, file, message
+):
+    """A truncated JPEG or a pixel bomb as profile photo: refused, nothing saved."""
+    client.force_login(journalist)
+    response = client.post(
+        reverse("admin:articles_authorprofile_add"),
+        {"display_name": "Luca", "bio": "", "photo": file},
+    )
+    assert response.status_code == 200
+    assert message in response.context["adminform"].form.errors["photo"][0]
+    assert media_files(settings) == []
+
+
+@pytest.mark.django_db
+def test_a_profile_photo_is_shown_as_a_small_rendition(client, journalist, settings):
+    client.force_login(journalist)
+    response = client.post(
+        reverse("admin:articles_authorprofile_add"),
+        {"display_name": "Luca", "bio": "", "photo": picture(size=(3000, 2000))},
+    )
+    assert response.status_code == 302
+    ArticleFactory(author=journalist)
+    page = client.get(reverse("articles:author", args=[journalist.username]))
+    src = re.search(r'class="author__photo" src="([^"]+)"', page.text).group(1)
+    assert src.endswith(".webp")
+    stored = Path(settings.MEDIA_ROOT) / src.removeprefix(settings.MEDIA_URL)
+    with PILImage.open(stored) as image:
+        assert image.size == (192, 192)

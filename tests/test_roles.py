@@ -1,7 +1,9 @@
 """Roles: what journalists and editors may do in admin, enforced on crafted requests."""
 
 import pytest
+import reversion
 from pytest_django.asserts import assertContains, assertNotContains
+from reversion.models import Version
 
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -276,3 +278,56 @@ def test_journalist_cannot_delete_someone_elses_image(client, journalist):
     assert theirs.__class__.objects.filter(pk=theirs.pk).exists()
     url = reverse("admin:articles_image_delete", args=[mine.pk])
     assert client.post(url, {"post": "yes"}).status_code == 302
+
+
+# The admin's rules hold outside the admin: preview and the staff article page.
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", ["draft", "in_review", "scheduled"])
+def test_a_journalist_cannot_preview_someone_elses_unpublished_article(
+    client, journalist, editor, state
+):
+    theirs = ArticleFactory(author=editor, title="Embargoed piece", **{state: True})
+    own = ArticleFactory(author=journalist, title="My own draft", draft=True)
+    client.force_login(journalist)
+
+    assert client.get(reverse("articles:preview", args=[theirs.pk])).status_code == 404
+    assert client.get(theirs.get_absolute_url()).status_code == 404
+    assertContains(client.get(reverse("articles:preview", args=[own.pk])), "My own")
+    assertContains(client.get(own.get_absolute_url()), "My own draft")
+
+
+@pytest.mark.django_db
+def test_an_editor_previews_everyone_s_articles(client, journalist, editor):
+    draft = ArticleFactory(author=journalist, title="Draft by Luca", draft=True)
+    client.force_login(editor)
+
+    assertContains(client.get(reverse("articles:preview", args=[draft.pk])), "Luca")
+
+
+@pytest.mark.django_db
+def test_the_recover_list_shows_a_journalist_only_their_own_articles(
+    client, journalist, editor
+):
+    with reversion.create_revision():
+        own = ArticleFactory(author=journalist, title="Mine, deleted", draft=True)
+    with reversion.create_revision():
+        theirs = ArticleFactory(author=editor, title="Editor's, deleted", draft=True)
+    own_version = Version.objects.get_for_object(own).get()
+    their_version = Version.objects.get_for_object(theirs).get()
+    own.delete()
+    theirs.delete()
+    client.force_login(journalist)
+
+    response = client.get(reverse("admin:articles_article_recoverlist"))
+    assertContains(response, "Mine, deleted")
+    assertNotContains(response, "Editor&#x27;s, deleted")
+    assertNotContains(response, "Editor's, deleted")
+    recover = "admin:articles_article_recover"
+    assert client.get(reverse(recover, args=[their_version.pk])).status_code == 404
+    assert client.get(reverse(recover, args=[own_version.pk])).status_code == 200
+    client.force_login(editor)
+    assertContains(
+        client.get(reverse("admin:articles_article_recoverlist")), "deleted", count=2
+    )

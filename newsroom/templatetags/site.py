@@ -8,6 +8,12 @@ from django.utils.translation import get_language, get_language_info
 register = template.Library()
 
 
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path):
+    """``path`` on this site, as a whole address (canonical links, social cards)."""
+    return context["request"].build_absolute_uri(path)
+
+
 @register.simple_tag
 def site_name():
     """The newsroom's name, from the SITE_NAME setting."""
