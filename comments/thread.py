@@ -127,7 +127,7 @@ def render_thread(nodes, query):
             f'<header class="comment__meta">\n'
             f'<span id="comment-{pk}-author" class="comment__author">{author}</span>\n'
             f'<a class="comment__permalink" href="#comment-{pk}"><time datetime="'
-            f'{created.isoformat()}">'
+            f'{created.replace(microsecond=0).isoformat()}">'
             f"{escape(formats.date_format(created, 'DATETIME_FORMAT'))}</time></a>\n"
             f"</header>\n"
         )

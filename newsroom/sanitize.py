@@ -5,10 +5,10 @@ bleach is archived upstream; callers use only the functions below, so another
 sanitizer can replace it without touching them.
 """
 
-import bleach
-from bleach.linkifier import Linker
+import re
 
-from django.utils.html import escape
+import bleach
+from bleach.linkifier import URL_RE, Linker
 
 # What the rich-text editor (django-prose-editor) offers in article bodies and
 # static pages: the markup it produces is what ARTICLE_TAGS keeps.
@@ -78,7 +78,22 @@ def _nofollow_ugc(attrs, new=False):
     return attrs
 
 
-_comment_linker = Linker(callbacks=[_nofollow_ugc], skip_tags=None, parse_email=False)
+# bleach's web-address pattern, with one change: an address never ends in
+# punctuation (a full stop, a comma, a closing quote or guillemet…), which
+# belongs to the sentence around it. Closing brackets are bleach's to balance.
+_URL_PATH = r"""(?:[/?][^\s\{\}\|\\\^`<>"]*)?"""
+_URL_PATH_TRIMMED = (
+    r"""(?:[/?](?:[^\s\{\}\|\\\^`<>"]*[^\s\{\}\|\\\^`<>".,;:!?'«»‘’“”…])?)?"""
+)
+if _URL_PATH not in URL_RE.pattern:  # pragma: no cover - a new bleach
+    raise ImportError("bleach's URL pattern changed: review newsroom/sanitize.py")
+COMMENT_URL_RE = re.compile(
+    URL_RE.pattern.replace(_URL_PATH, _URL_PATH_TRIMMED), URL_RE.flags
+)
+
+_comment_linker = Linker(
+    callbacks=[_nofollow_ugc], skip_tags=None, parse_email=False, url_re=COMMENT_URL_RE
+)
 
 
 def comment_text_to_html(text):
@@ -91,9 +106,17 @@ def comment_text_to_html(text):
     """
     paragraphs = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n")]
     html = "".join(
-        "<p>" + "<br>".join(escape(p).split("\n")) + "</p>" for p in paragraphs if p
+        "<p>" + "<br>".join(_escape_markup(p).split("\n")) + "</p>"
+        for p in paragraphs
+        if p
     )
     return _comment_linker.linkify(html)
+
+
+def _escape_markup(text):
+    # Only what could open markup: the linker escapes the rest as it writes, and
+    # a quote left as it is cannot be taken into an address as "&quot;".
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def strip_html(html):

@@ -200,7 +200,8 @@ def test_featured_image_is_a_picture_with_webp_and_jpeg_srcsets(client):
     assert 'srcset="' in img and ".jpg 480w" in img
     assert 'sizes="' in img
     assert 'width="1600" height="800"' in img
-    assert 'loading="lazy"' in img
+    # The page's largest picture: loaded at once, not lazily.
+    assert 'loading="eager"' in img
     assert 'alt="A square in Rome at dusk"' in img
     assertContains(response, "Piazza Navona")
     assertContains(response, "Mario Verdi")
@@ -509,3 +510,34 @@ def test_500_template_renders_without_a_request():
 
     assert "Something went wrong" in html
     assert 'href="#main-content"' in html
+
+
+@pytest.mark.django_db
+def test_dates_are_valid_html_to_the_second(client):
+    """datetime attributes carry no microseconds (the HTML checker refuses them)."""
+    article = ArticleFactory(
+        published_at=timezone.now().replace(microsecond=123456) - timedelta(hours=1)
+    )
+    for url in [article.get_absolute_url(), reverse("articles:index")]:
+        stamps = re.findall(r'datetime="([^"]+)"', client.get(url).text)
+        assert stamps
+        assert all(re.fullmatch(r"[\d-]+T[\d:]+[+-]\d\d:\d\d", s) for s in stamps)
+
+
+@pytest.mark.django_db
+def test_english_pages_mark_the_italian_article_text(client):
+    article = ArticleFactory(title="Ponte riaperto", standfirst="Dopo due anni.")
+    url = article.get_absolute_url()
+    response = client.get("/en" + url)
+    assertContains(response, '<html lang="en">')
+    assertContains(response, '<h1 class="article__title" lang="it">Ponte riaperto')
+    assertContains(response, '<div class="article__body" lang="it">')
+    italian = client.get(url)
+    assertContains(italian, '<h1 class="article__title">Ponte riaperto')
+
+
+@pytest.mark.django_db
+def test_the_lead_picture_loads_first(client):
+    article = ArticleFactory(featured_image=ImageFactory())
+    response = client.get(article.get_absolute_url())
+    assertContains(response, 'loading="eager" fetchpriority="high"')

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from comments.models import ModerationSettings
+from newsroom.sanitize import comment_text_to_html
 from tests.factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
@@ -286,3 +287,20 @@ def test_edited_comment_text_shows_as_edited(client):
     assertNotContains(page, "First words")
     assertContains(page, "Second words &lt;b&gt;bold&lt;/b&gt;")
     assertContains(page, 'rel="nofollow ugc"')
+
+
+@pytest.mark.parametrize(
+    "text, link, after",
+    [
+        ('see "https://example.org/a" ok', "https://example.org/a", '" ok'),
+        ("read https://example.org/b.", "https://example.org/b", "."),
+        ("both https://example.org/c, then", "https://example.org/c", ", then"),
+        ("«https://example.org/d»", "https://example.org/d", "»"),
+        ("(https://example.org/e)", "https://example.org/e", ")"),
+    ],
+)
+def test_links_in_comments_end_before_trailing_punctuation(text, link, after):
+    html = comment_text_to_html(text)
+    assert f'href="{link}"' in html
+    assert f">{link}</a>{after}" in html
+    assert "&quot;" not in html.split("href=")[1].split(">")[0]

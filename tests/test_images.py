@@ -267,7 +267,9 @@ PROFILE_BAD_FILES = [
 ]
 
 
-@pytest.mark.parametrize("file, message", PROFILE_BAD_FILES, ids=["cut", "bomb", "text"])
+@pytest.mark.parametrize(
+    "file, message", PROFILE_BAD_FILES, ids=["cut", "bomb", "text"]
+)
 @pytest.mark.django_db
 def test_a_profile_photo_is_checked_like_the_library(
     client, journalist, settings, file, message

@@ -3,15 +3,36 @@
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils import timezone
 from django.utils.translation import get_language, get_language_info
 
 register = template.Library()
+
+
+@register.filter
+def datetime_attr(value):
+    """
+    A moment as the HTML ``datetime`` attribute takes it: local time with its
+    offset, to the second (the HTML checker refuses microseconds).
+    """
+    if not value:
+        return ""
+    return timezone.localtime(value).replace(microsecond=0).isoformat()
 
 
 @register.simple_tag(takes_context=True)
 def absolute_url(context, path):
     """``path`` on this site, as a whole address (canonical links, social cards)."""
     return context["request"].build_absolute_uri(path)
+
+
+@register.simple_tag
+def content_language():
+    """
+    The language the newsroom writes its articles in (LANGUAGE_CODE): pages of
+    the other language mark the article text with it.
+    """
+    return settings.LANGUAGE_CODE
 
 
 @register.simple_tag
