@@ -398,6 +398,8 @@ class Article(models.Model):
         REVIEW = "review", _("In review")
         RETURNED = "returned", _("Sent back")
         PUBLISHED = "published", _("Published")
+        # Kept off the reader's site; staff can read it (as WordPress's private).
+        PRIVATE = "private", _("Private")
 
     class State(models.TextChoices):
         """Statuses as editors speak of them: "scheduled" is published, but later."""
@@ -407,6 +409,7 @@ class Article(models.Model):
         RETURNED = "returned", _("Sent back")
         SCHEDULED = "scheduled", _("Scheduled")
         PUBLISHED = "published", _("Published")
+        PRIVATE = "private", _("Private")
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(
@@ -473,6 +476,14 @@ class Article(models.Model):
         _("comments open"),
         default=True,
         help_text=_("Readers may comment on this article."),
+    )
+    is_sticky = models.BooleanField(
+        _("sticky"),
+        default=False,
+        help_text=_(
+            "Kept at the top of the front page on the site it was imported from "
+            "(a WordPress sticky post)."
+        ),
     )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)

@@ -30,10 +30,17 @@ State = Article.State
 
 # The article states a transition may start from.
 SUBMITTABLE = {State.DRAFT, State.RETURNED}
-PUBLISHABLE = {State.DRAFT, State.REVIEW, State.RETURNED, State.SCHEDULED}
-SCHEDULABLE = {State.DRAFT, State.REVIEW, State.RETURNED, State.SCHEDULED}
+# Private articles come from an imported site (WordPress's private posts).
+PUBLISHABLE = {
+    State.DRAFT,
+    State.REVIEW,
+    State.RETURNED,
+    State.SCHEDULED,
+    State.PRIVATE,
+}
+SCHEDULABLE = PUBLISHABLE
 RETURNABLE = {State.REVIEW}
-UNPUBLISHABLE = {State.PUBLISHED, State.SCHEDULED}
+UNPUBLISHABLE = {State.PUBLISHED, State.SCHEDULED, State.PRIVATE}
 
 
 class TransitionNotAllowed(PermissionDenied):

@@ -236,9 +236,10 @@ class CommentAdmin(admin.ModelAdmin):
         StatusFilter,
         "verdict",
         "check_state",
+        "kind",
         ArticleFilter,
     ]
-    list_select_related = ["article"]
+    list_select_related = ["article", "page"]
     search_fields = ["author_name", "author_email", "ip_address", "body"]
     search_help_text = _(
         "Search by name, email, IP address or text. A whole email or IP address "
@@ -266,6 +267,8 @@ class CommentAdmin(admin.ModelAdmin):
             {
                 "fields": [
                     "article",
+                    "page",
+                    "kind",
                     "in_reply_to",
                     "author_name",
                     "author_email",
@@ -275,6 +278,7 @@ class CommentAdmin(admin.ModelAdmin):
                     "status",
                     "created_at",
                     "status_changed_at",
+                    "former_id",
                 ]
             },
         ),
@@ -367,6 +371,8 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("article"), ordering="article__title")
     def article_title(self, comment):
+        if comment.article_id is None:
+            return gettext("page “%(title)s”") % {"title": comment.page.title}
         return format_html(
             '<a href="?{}={}">{}</a>',
             ArticleFilter.parameter_name,

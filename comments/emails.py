@@ -47,7 +47,7 @@ def _admin_url(comment):
 def _email_context(comment):
     return {
         "comment": comment,
-        "article": comment.article,
+        "article": comment.target,
         "site_name": settings.SITE_NAME,
         "comment_url": settings.SITE_URL + comment.get_absolute_url(),
         "admin_url": _admin_url(comment),
@@ -68,7 +68,7 @@ def _email_moderators(comment):
         return 0
     subject = gettext("[%(site)s] Comment waiting for moderation: %(title)s") % {
         "site": settings.SITE_NAME,
-        "title": comment.article.title,
+        "title": comment.target.title,
     }
     body = render_to_string("comments/email/held.txt", _email_context(comment))
     return send_mail(
@@ -83,6 +83,8 @@ def email_article_author(comment):
 
 
 def _email_article_author(comment):
+    if comment.article_id is None:  # a static page has no author to tell
+        return 0
     author = comment.article.author
     if (
         comment.status != Status.APPROVED

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.flatpages.models import FlatPage
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
@@ -36,12 +37,22 @@ class CommentQuerySet(models.QuerySet):
                 "pk",
                 "article_id",
                 "parent_id",
+                "former_id",
+                "kind",
                 "author_name",
                 "author_url",
                 "body_html",
                 "status",
                 "created_at",
             )
+            .order_by("created_at", "pk")
+        )
+
+    def on_static_page(self, page):
+        """The approved comments under a static page, oldest first."""
+        return (
+            self.filter(page=page, status=Comment.Status.APPROVED)
+            .defer("akismet_data", "body", "user_agent", "referrer")
             .order_by("created_at", "pk")
         )
 
@@ -77,9 +88,26 @@ class Comment(models.Model):
         SPAM = "spam", _("Spam")
         DISCARD = "discard", _("Blatant spam")
 
+    class Kind(models.TextChoices):
+        COMMENT = "comment", _("Comment")
+        PINGBACK = "pingback", _("Pingback")
+        TRACKBACK = "trackback", _("Trackback")
+
+    # A comment is on an article or, imported from another site, on a static
+    # page (the constraint in Meta: exactly one of the two).
     article = models.ForeignKey(
         Article,
         verbose_name=_("article"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="comments",
+    )
+    page = models.ForeignKey(
+        FlatPage,
+        verbose_name=_("page"),
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="comments",
     )
@@ -117,6 +145,25 @@ class Comment(models.Model):
     created_at = models.DateTimeField(_("date"), default=timezone.now)
     status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
     language = models.CharField(_("language"), max_length=10, blank=True)
+    kind = models.CharField(
+        _("type"),
+        max_length=10,
+        choices=Kind,
+        default=Kind.COMMENT,
+        help_text=_(
+            "Pingbacks and trackbacks are notices that another site linked here."
+        ),
+    )
+    former_id = models.PositiveBigIntegerField(
+        _("former number"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "The comment's number on the site it was imported from: old links "
+            "ending in #comment-<number> still lead to it."
+        ),
+    )
 
     # What the reader's browser sent: used for the spam check, purged after the
     # retention period.
@@ -183,12 +230,19 @@ class Comment(models.Model):
             ),
             models.Index(fields=["ip_address", "-created_at"]),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(article__isnull=False, page__isnull=True)
+                | models.Q(article__isnull=True, page__isnull=False),
+                name="comment_on_article_or_page",
+            ),
+        ]
         permissions = [("moderate_comment", _("Can moderate comments"))]
 
     def __str__(self):
         return _("%(author)s on %(article)s") % {
             "author": self.author_name,
-            "article": self.article_id,
+            "article": self.article_id or self.page_id,
         }
 
     def save(self, *args, **kwargs):
@@ -200,7 +254,12 @@ class Comment(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+        return f"{self.target.get_absolute_url()}#comment-{self.pk}"
+
+    @property
+    def target(self):
+        """What the comment is on: its article, or its static page."""
+        return self.article if self.article_id else self.page
 
     def is_public(self):
         """Return True if readers may see the comment."""

@@ -104,7 +104,7 @@ def _client():
 def comment_data(comment):
     """Return the comment-check arguments for a comment, as sent to Akismet."""
     with translation.override(comment.language or settings.LANGUAGE_CODE):
-        permalink = settings.SITE_URL + comment.article.get_absolute_url()
+        permalink = settings.SITE_URL + comment.target.get_absolute_url()
     data = {
         "user_ip": comment.ip_address or "",
         "user_agent": comment.user_agent,

@@ -108,10 +108,18 @@ def render_thread(nodes, query):
     )
     awaiting = escape(gettext("Your comment is awaiting moderation."))
     reply = escape(gettext("Reply"))
+    shown = {node.comment.pk for node in nodes}
     parts = []
     for node in nodes:
         comment = node.comment
         pk = comment.pk
+        # An imported comment also answers to its number on the old site, so
+        # old links ending in #comment-<number> land on it; never when another
+        # comment on the page has that number as its own.
+        former = comment.former_id
+        former_anchor = (
+            f' id="comment-{former}"' if former and former not in shown else ""
+        )
         name = escape(comment.author_name)
         author = (
             f'<a href="{escape(node.author_link)}" rel="nofollow ugc">{name}</a>'
@@ -120,10 +128,13 @@ def render_thread(nodes, query):
         )
         created = timezone.localtime(comment.created_at)
         pending = " comment--pending" if node.pending else ""
+        if comment.kind != Comment.Kind.COMMENT:
+            pending += f" comment--{comment.kind}"
         parts.append(
             f'<li id="comment-{pk}" class="comment comment--depth-{node.depth}'
             f'{pending}">\n'
-            f'<article class="comment__body" aria-labelledby="comment-{pk}-author">\n'
+            f'<article class="comment__body"{former_anchor}'
+            f' aria-labelledby="comment-{pk}-author">\n'
             f'<header class="comment__meta">\n'
             f'<span id="comment-{pk}-author" class="comment__author">{author}</span>\n'
             f'<a class="comment__permalink" href="#comment-{pk}"><time datetime="'
@@ -248,4 +259,22 @@ def section(request, article):
         "post_url": reverse("comments:post", args=[article.pk]),
         "request": request,
         "user": getattr(request, "user", None),
+    }
+
+
+def page_section(page):
+    """
+    The comments under a static page: imported with it, shown as they were.
+    New comments go on articles only, so there is no form.
+    """
+    comments = list(Comment.objects.on_static_page(page))
+    if not comments:
+        return {"count": 0}
+    rules = ModerationSettings.load()
+    roots, flatten = build_thread(comments, rules.thread_depth)
+    nodes = flatten(roots)
+    return {
+        "count": len(comments),
+        "nodes": nodes,
+        "thread": render_thread(nodes, QueryDict()),
     }

@@ -37,6 +37,11 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Sites: required by flatpages and redirects; one site (SITE_ID), kept in step
+    # with SITE_URL and SITE_NAME by newsroom's post_migrate (see newsroom/apps.py).
+    "django.contrib.sites",
+    "django.contrib.flatpages",
+    "django.contrib.redirects",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
@@ -51,10 +56,14 @@ INSTALLED_APPS = [
     "articles",
     "comments",
 ]
+SITE_ID = 1
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Old WordPress query addresses (/?p=ID...): before the page cache, which
+    # would serve them the home page (issue 11).
+    "newsroom.wordpress.redirects.OldAddressMiddleware",
     # Before the session: a cached page is served without touching it.
     "newsroom.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -67,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Old WordPress paths: the redirects app's table, on a 404 (issue 11).
+    "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"

