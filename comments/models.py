@@ -81,6 +81,8 @@ class Comment(models.Model):
         CHECKED = "checked", _("Checked")
         GAVE_UP = "gave_up", _("Check abandoned")
         OFF = "off", _("Spam checking off")
+        # Decided on the site it came from (WordPress with its Akismet plugin).
+        IMPORTED = "imported", _("Imported, not checked again")
 
     class Verdict(models.TextChoices):
         NONE = "", _("None")

@@ -2,8 +2,9 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.flatpages import views as flatpages
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from articles.cache import reader_page
 from articles.sitemaps import sitemaps
@@ -24,6 +25,9 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("comments.urls")),
     path("", include("articles.urls")),
+    # Static pages (About, Contact, imported WordPress pages) at their own
+    # addresses, after every other page.
+    re_path(r"^(?P<url>.*/)$", flatpages.flatpage, name="flatpage"),
     prefix_default_language=False,
 )
 
