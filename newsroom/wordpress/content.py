@@ -237,15 +237,36 @@ def convert(raw, media=None):
     """A WordPress body as sanitized HTML for the site, and what was removed."""
     media = media or Media()
     removed = {}
-    text = raw or ""
-    has_blocks = bool(BLOCK_COMMENT.search(text))
-    text = BLOCK_COMMENT.sub("", text)
-    text = UNSAFE_BLOCK.sub(_embedded, text)
-    text = shortcodes(text, media, removed)
-    text = _link_bare_urls(text)
-    if not has_blocks:
-        text = autop(text)
-    return Conversion(clean_article_html(text).strip(), removed)
+    parts = []
+    for is_block, text in blocks(raw or ""):
+        text = UNSAFE_BLOCK.sub(_embedded, text)
+        text = shortcodes(text, media, removed)
+        text = _link_bare_urls(text)
+        parts.append(text if is_block else autop(text))
+    return Conversion(clean_article_html("\n".join(parts)).strip(), removed)
+
+
+def blocks(text):
+    """
+    The body cut at Gutenberg's block comments: (True, html) inside a block,
+    (False, text) for classic text outside any, which gets the paragraph rules.
+    """
+    depth, start, found = 0, 0, []
+    for match in BLOCK_COMMENT.finditer(text):
+        piece = text[start : match.start()]
+        if piece.strip():
+            found.append((depth > 0, piece))
+        comment = match.group(0)
+        if comment.rstrip("-> ").endswith("/"):
+            pass  # a block with no content: <!-- wp:spacer /-->
+        elif comment.lstrip("<!- ").startswith("/"):
+            depth = max(depth - 1, 0)
+        else:
+            depth += 1
+        start = match.end()
+    if text[start:].strip():
+        found.append((depth > 0, text[start:]))
+    return found
 
 
 def plain_text(raw):

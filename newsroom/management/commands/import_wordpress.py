@@ -113,7 +113,7 @@ class Command(BaseCommand):
                 path.name,
                 checksum(path),
                 options={
-                    "media_dir": options["media_dir"] or "",
+                    "media_dir": str(options["media_dir"] or ""),
                     "fetch_media": options["fetch_media"],
                     "skip_pings": options["skip_pings"],
                 },
