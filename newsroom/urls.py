@@ -26,8 +26,13 @@ urlpatterns += i18n_patterns(
     path("", include("comments.urls")),
     path("", include("articles.urls")),
     # Static pages (About, Contact, imported WordPress pages) at their own
-    # addresses, after every other page.
-    re_path(r"^(?P<url>.*/)$", flatpages.flatpage, name="flatpage"),
+    # addresses, after every other page; never an address of another language,
+    # which translate_url() would otherwise take for a page.
+    re_path(
+        r"^(?!(?:%s)/)(?P<url>.*/)$" % "|".join(code for code, _ in settings.LANGUAGES),
+        flatpages.flatpage,
+        name="flatpage",
+    ),
     prefix_default_language=False,
 )
 

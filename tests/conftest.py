@@ -22,6 +22,24 @@ def _test_settings(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _current_site(settings):
+    """
+    The one Site (flatpages and redirects need django.contrib.sites), as
+    newsroom.apps.sync_site keeps it, named for the test client's host so that
+    feeds and the sitemap write http://testserver/ addresses. Django keeps the
+    current Site in memory after its first lookup; it is put there directly, so
+    query counts do not depend on which test ran first.
+    """
+    from django.contrib.sites.models import SITE_CACHE, Site
+
+    SITE_CACHE[settings.SITE_ID] = Site(
+        pk=settings.SITE_ID, domain="testserver", name=settings.SITE_NAME
+    )
+    yield
+    SITE_CACHE.clear()
+
+
+@pytest.fixture(autouse=True)
 def _empty_caches(settings):
     """
     Every test starts with empty caches (rendered pages, imagekit's files) and
