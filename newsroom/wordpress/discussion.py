@@ -19,8 +19,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from articles.sanitize import comment_text_to_html
 from comments.models import Comment, CommentEvent
+from newsroom.sanitize import comment_text_to_html
 
 from ..models import ImportedItem
 from .content import plain_text

@@ -35,6 +35,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from articles import cache
+from comments.cache import comments_changed
 from articles.models import (
     Article,
     ArticleTransition,
@@ -706,7 +707,7 @@ class Importer:
         if found:
             discussion.import_comments(self, target, found, entry.line)
             if isinstance(target, Article):
-                cache.comments_changed(target.pk)
+                comments_changed(target.pk)
 
     # Redirects and links -------------------------------------------------------
 
