@@ -8,6 +8,7 @@ clock: a page expires by itself when the next scheduled article goes live.
 """
 
 from newsroom import pagecache
+from newsroom.pages import PAGES
 
 from .models import Article
 
@@ -39,8 +40,9 @@ def reader_page(view, *, depends_on=(), params=()):
     reads the query parameters ``params`` and no others.
     """
     return pagecache.cached_page(
+        # The footer lists the static pages (newsroom.pages).
         view,
-        depends_on=[ARTICLES, *depends_on],
+        depends_on=[ARTICLES, PAGES, *depends_on],
         expires=next_publication,
         params=params,
     )

@@ -32,3 +32,6 @@ class NewsroomConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(sync_site, sender=self)
+        # The static pages' admin replaces flatpages' own, registered by now.
+        from . import pages  # noqa: F401
+        from .wordpress import admin  # noqa: F401

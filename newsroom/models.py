@@ -60,9 +60,7 @@ class ImportRun(models.Model):
 class ImportedItemQuerySet(models.QuerySet):
     def latest_for(self, kinds, wp_id):
         """The newest record of a WordPress id among these kinds, or None."""
-        return (
-            self.filter(kind__in=kinds, wp_id=str(wp_id)).order_by("-pk").first()
-        )
+        return self.filter(kind__in=kinds, wp_id=str(wp_id)).order_by("-pk").first()
 
 
 class ImportedItem(models.Model):

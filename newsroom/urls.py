@@ -29,7 +29,9 @@ urlpatterns += i18n_patterns(
     # addresses, after every other page; never an address of another language,
     # which translate_url() would otherwise take for a page.
     re_path(
-        r"^(?!(?:%s)/)(?P<url>.*/)$" % "|".join(code for code, _ in settings.LANGUAGES),
+        r"^(?!(?:{})/)(?P<url>.*/)$".format(
+            "|".join(code for code, _name in settings.LANGUAGES)
+        ),
         flatpages.flatpage,
         name="flatpage",
     ),

@@ -70,7 +70,9 @@ def file_counts():
         "tags": len(channel.findall(f"{WP}tag")),
         "authors": len(channel.findall(f"{WP}author")),
         "comments": Counter(c.findtext(f"{WP}comment_approved") for c in comments),
-        "types": Counter(c.findtext(f"{WP}comment_type") or "comment" for c in comments),
+        "types": Counter(
+            c.findtext(f"{WP}comment_type") or "comment" for c in comments
+        ),
         "replies": {
             c.findtext(f"{WP}comment_id"): c.findtext(f"{WP}comment_parent")
             for c in comments
@@ -335,7 +337,7 @@ def test_a_malformed_file_stops_with_its_line_and_writes_nothing(tmp_path):
 
 def test_a_truncated_file_stops_before_anything_is_written(tmp_path):
     """A file cut short is refused whole, even after many good items."""
-    text = (HEADER + "".join(item(wp_id=n) for n in range(10, 30)) + FOOTER)
+    text = HEADER + "".join(item(wp_id=n) for n in range(10, 30)) + FOOTER
     path = tmp_path / "cut.xml"
     path.write_text(text[: len(text) * 2 // 3], encoding="utf-8")
     with pytest.raises(CommandError, match="ends too early"):

@@ -1,10 +1,12 @@
-"""Template tags every page uses: the site's name and its languages."""
+"""Template tags every page uses: the site's name, its languages, its static pages."""
 
 from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import timezone
 from django.utils.translation import get_language, get_language_info
+
+from .. import pages
 
 register = template.Library()
 
@@ -39,6 +41,12 @@ def content_language():
 def site_name():
     """The newsroom's name, from the SITE_NAME setting."""
     return settings.SITE_NAME
+
+
+@register.simple_tag
+def footer_pages():
+    """The static pages listed in the footer: (title, address) pairs."""
+    return pages.footer_pages()
 
 
 @register.inclusion_tag("includes/language_switcher.html", takes_context=True)

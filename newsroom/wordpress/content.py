@@ -110,7 +110,9 @@ def _figure(image_html, caption):
 def _caption(attrs, content):
     # [caption id="attachment_6" width="300"]<a><img></a> The caption[/caption]
     content = content or ""
-    match = re.match(r"\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)", content, re.S)
+    match = re.match(
+        r"\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)", content, re.S
+    )
     if not match:
         return _figure("", attrs.get("caption", content))
     caption = attrs.get("caption") or match.group(2)
@@ -134,7 +136,7 @@ def _gallery(attrs, media):
 
 def _link(url):
     url = url.strip()
-    if not urlsplit(url).scheme in ("http", "https"):
+    if urlsplit(url).scheme not in ("http", "https"):
         return ""
     return f'\n\n<p><a href="{escape(url)}">{escape(url)}</a></p>\n\n'
 
@@ -191,7 +193,7 @@ def autop(text):
 
     def keep(match):
         kept.append(match.group(0))
-        return f"\n\n<pre data-kept=\"{len(kept) - 1}\"></pre>\n\n"
+        return f'\n\n<pre data-kept="{len(kept) - 1}"></pre>\n\n'
 
     text = PRE.sub(keep, text)
     parts = BLOCK_TAG.split(text)

@@ -155,8 +155,14 @@ def import_comments(importer, target, elements, line):
             pk__in=[r.object_id for r in records.values() if r.object_id]
         )
     }
-    new_ids = {wp_id: r.object_id for wp_id, r in records.items() if r.object_id in existing}
-    on = {"article": target} if target._meta.model_name == "article" else {"page": target}
+    new_ids = {
+        wp_id: r.object_id for wp_id, r in records.items() if r.object_id in existing
+    }
+    on = (
+        {"article": target}
+        if target._meta.model_name == "article"
+        else {"page": target}
+    )
     cutoff = timezone.now() - timedelta(days=settings.COMMENTS_RETENTION_DAYS)
     now = timezone.now()
     content_type = ContentType.objects.get_for_model(Comment)
@@ -190,9 +196,7 @@ def import_comments(importer, target, elements, line):
                             comment=current,
                             from_status=old_status,
                             to_status=current.status,
-                            message=gettext(
-                                "updated from WordPress, status %(status)s"
-                            )
+                            message=gettext("updated from WordPress, status %(status)s")
                             % {"status": label},
                         )
                     )
@@ -230,7 +234,9 @@ def import_comments(importer, target, elements, line):
             if record is not None:
                 record.object_id, record.checksum = new.pk, comment.checksum
                 record.run = importer.run
-                record.save(update_fields=["object_id", "checksum", "run", "updated_at"])
+                record.save(
+                    update_fields=["object_id", "checksum", "run", "updated_at"]
+                )
             else:
                 remembered.append(
                     ImportedItem(

@@ -58,8 +58,7 @@ def from_directory(directory, relative):
         raise MediaError(gettext("the file's path leaves the media folder."))
     if not path.is_file():
         raise MediaError(
-            gettext("file not found in the media folder: %(path)s")
-            % {"path": relative}
+            gettext("file not found in the media folder: %(path)s") % {"path": relative}
         )
     if path.stat().st_size > max_bytes():
         raise MediaError(_too_large())

@@ -39,7 +39,9 @@ FEEDS = {"rss", "rss2", "atom", "rdf"}
 def address_of(item):
     """The site's current address for what a record became, or None."""
     if item is None or item.content_type_id is None:
-        return item.old_url if item is not None and item.kind == Kind.ATTACHMENT else None
+        return (
+            item.old_url if item is not None and item.kind == Kind.ATTACHMENT else None
+        )
     try:
         target = item.content_type.get_object_for_this_type(pk=item.object_id)
     except ObjectDoesNotExist:

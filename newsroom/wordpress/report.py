@@ -102,7 +102,9 @@ def lines(data):
             gettext("line %(line)s") % {"line": item["line"]} if item["line"] else ""
         )
         label = KINDS.get(item["kind"], item["kind"])
-        out.append(f"  {label} {item['id']} {where}: {item['reason']}".replace("  :", ":"))
+        out.append(
+            f"  {label} {item['id']} {where}: {item['reason']}".replace("  :", ":")
+        )
     if data.get("skipped_unlisted"):
         out.append(
             gettext("  … and %(count)s more.") % {"count": data["skipped_unlisted"]}

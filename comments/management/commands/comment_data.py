@@ -53,9 +53,9 @@ class Command(BaseCommand):
             )
 
     def export(self, comments, email):
-        comments = comments.select_related("article", "page", "parent").prefetch_related(
-            "events"
-        )
+        comments = comments.select_related(
+            "article", "page", "parent"
+        ).prefetch_related("events")
         data = {
             "email": email,
             "comments": [

@@ -34,8 +34,7 @@ def read_author_map(path):
         if len(parts) != 2:
             raise CommandError(
                 gettext(
-                    "Author map, line %(line)s: write a WordPress login and a "
-                    "username."
+                    "Author map, line %(line)s: write a WordPress login and a username."
                 )
                 % {"line": number}
             )
@@ -65,7 +64,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("export", help="The WXR file (Tools > Export in WordPress).")
+        parser.add_argument(
+            "export", help="The WXR file (Tools > Export in WordPress)."
+        )
         parser.add_argument(
             "--media-dir",
             help="A copy of the old site's wp-content/uploads folder.",
@@ -88,7 +89,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--author-map",
-            help="A file of 'wordpress-login username' lines: whose articles are whose.",
+            help="A file of 'wordpress-login username' lines mapping authors to users.",
         )
         parser.add_argument(
             "--skip-pings",
