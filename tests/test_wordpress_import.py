@@ -527,5 +527,5 @@ def test_memory_stays_flat_as_the_file_grows(tmp_path):
         tracemalloc.stop()
         return high
 
-    small, large = peak(20), peak(200)
+    small, large = peak(10), peak(100)
     assert large < small * 2.5, (small, large)

@@ -207,6 +207,8 @@ class Importer(TermsMixin, AttachmentsMixin, LinksMixin):
                 % {"error": " ".join(str(exc).split())[:200] or type(exc).__name__},
                 entry.line,
             )
+        if entry.tag != "item":
+            return  # authors and terms: not counted in the progress
         self.done += 1
         if self.progress is not None:
             self.progress(self.done, self.total)
