@@ -17,7 +17,7 @@ PYTHON_OK := import sys; sys.exit(sys.version_info < (3, 12))
 PYTHON_CANDIDATES := $(or $(PYTHON),python3.14 python3.13 python3.12 python3 \
 	$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.*/bin/python3 2>/dev/null | sort -rV))
 
-.PHONY: help run test test-browser test-integration check messages compile-messages worker bench clean
+.PHONY: help run test test-browser test-integration check messages compile-messages worker bench bench-import clean
 
 help:
 	@echo "make run           install, migrate, load the demo content, serve on http://127.0.0.1:8000/ (PORT=8001 for another port)"
@@ -28,6 +28,7 @@ help:
 	@echo "make messages      extract the Italian catalogues and compile them"
 	@echo "make worker        run queued background tasks (TASKS_BACKEND=database)"
 	@echo "make bench         the benchmark (SIZE=large on PostgreSQL, BENCH_ARGS=--scale-out)"
+	@echo "make bench-import  the WordPress import of 10,000 posts and 100,000 comments: time, peak memory"
 	@echo "make clean         remove .venv and generated files"
 
 # The virtualenv, rebuilt when pyproject.toml changes or its Python is too old.
@@ -119,6 +120,13 @@ worker: $(VENV)/.installed
 # dataset (PostgreSQL), BENCH_ARGS="--scale-out" or "--duration 5" and so on.
 bench: $(VENV)/.installed
 	$(PY) -m tests.benchmark.run --size $(or $(SIZE),default) $(BENCH_ARGS)
+
+# The WordPress import benchmark (issue 11), not part of `make test`: a generated
+# export of 10,000 posts and 100,000 comments, its time and peak memory.
+# BENCH_ARGS="--posts 1000" for a smaller one, "--database-url postgres://..."
+# for an empty PostgreSQL database of its own.
+bench-import: $(VENV)/.installed
+	$(PY) -m tests.benchmark.wordpress_import $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info staticfiles .pytest_cache test-results

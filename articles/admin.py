@@ -136,6 +136,7 @@ class ArticleAdmin(
     list_display_links = ["title"]
     list_filter = [
         StateListFilter,
+        "is_sticky",
         "categories",
         ("author", AuthorFilter),
         "published_at",
@@ -174,6 +175,7 @@ class ArticleAdmin(
                     "author",
                     "byline",
                     "comments_open",
+                    "is_sticky",
                     "version",
                 ]
             },

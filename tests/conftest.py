@@ -171,6 +171,8 @@ def article_form_data():
             )
             if not article.comments_open:
                 del data["comments_open"]
+            if article.is_sticky:
+                data["is_sticky"] = "on"
             if article.published_at:
                 when = timezone.localtime(article.published_at)
                 data["published_at_0"] = when.strftime("%Y-%m-%d")
