@@ -2,7 +2,7 @@
 
 from collections import Counter, defaultdict
 
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 # At most this many skipped items are listed one by one; the others are counted.
 MAX_LISTED = 500
@@ -18,11 +18,11 @@ KINDS = {
     "other": gettext_lazy("other items"),
 }
 OUTCOMES = {
-    "read": gettext_lazy("read"),
-    "imported": gettext_lazy("imported"),
-    "updated": gettext_lazy("updated"),
-    "unchanged": gettext_lazy("unchanged"),
-    "skipped": gettext_lazy("skipped"),
+    "read": pgettext_lazy("import report", "read"),
+    "imported": pgettext_lazy("import report", "imported"),
+    "updated": pgettext_lazy("import report", "updated"),
+    "unchanged": pgettext_lazy("import report", "unchanged"),
+    "skipped": pgettext_lazy("import report", "skipped"),
 }
 
 
