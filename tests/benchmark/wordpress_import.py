@@ -82,7 +82,8 @@ def write_export(path, posts, comments_per_post, seed=11):
                     f"<wp:comment_author><![CDATA[Reader {wp_id}]]></wp:comment_author>"
                     f"<wp:comment_author_email>r{wp_id}@bench.example"
                     f"</wp:comment_author_email>"
-                    f"<wp:comment_author_IP>192.0.2.{wp_id % 250}</wp:comment_author_IP>"
+                    f"<wp:comment_author_IP>192.0.2.{wp_id % 250}"
+                    f"</wp:comment_author_IP>"
                     f"<wp:comment_date_gmt>2020-01-{day:02d} 11:00:00"
                     f"</wp:comment_date_gmt>"
                     f"<wp:comment_content><![CDATA[A comment, number {wp_id}.]]>"
@@ -155,9 +156,7 @@ def main():
                     env={**os.environ, "DATABASE_URL": url},
                     check=False,
                 )
-            size, seconds, peak = measure(
-                posts, options.comments_per_post, url, folder
-            )
+            size, seconds, peak = measure(posts, options.comments_per_post, url, folder)
             comments = posts * options.comments_per_post
             rate = (posts + comments) / seconds
             peaks.append(peak)
