@@ -238,6 +238,33 @@ def test_pages_threads_and_old_comment_anchors_show(imported, client):
     assert b'id="comment-881"' in page.content
 
 
+def test_an_interrupted_run_continues_where_it_stopped(tmp_path, monkeypatch):
+    """Stopped after two posts, the next run imports the rest, duplicating none."""
+    from newsroom.wordpress import importer
+
+    path = write(tmp_path, *(item(wp_id=n, title=f"Post {n}") for n in range(1, 6)))
+    original = importer.Importer._save_post
+    calls = []
+
+    def stop_on_the_third(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(importer.Importer, "_save_post", stop_on_the_third)
+    with pytest.raises(KeyboardInterrupt):
+        run(path)
+    assert Article.objects.count() == 2
+    assert ImportRun.objects.get().status == ImportRun.Status.FAILED
+    monkeypatch.setattr(importer.Importer, "_save_post", original)
+    output = run(path)
+    assert Article.objects.count() == 5
+    assert "#1" in output  # says which run it continues
+    report = ImportRun.objects.order_by("-pk").first().report
+    assert report["counts"]["post"] == {"read": 5, "unchanged": 2, "imported": 3}
+
+
 def test_dry_run_writes_nothing(tmp_path):
     """--dry-run reports what would be imported and writes no row."""
     output = run(FIXTURE, dry_run=True)

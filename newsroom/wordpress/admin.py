@@ -116,7 +116,9 @@ class ImportRunAdmin(admin.ModelAdmin):
             f"wordpress/imports/{obj.file_sha256[:16]}.xml", upload
         )
         super().save_model(request, obj, form, change)
-        transaction.on_commit(partial(tasks.import_upload.enqueue, run_id=obj.pk))
+        transaction.on_commit(
+            partial(tasks.import_upload.enqueue, run_id=obj.pk), robust=True
+        )
 
     def delete_model(self, request, obj):
         if obj.stored_file:

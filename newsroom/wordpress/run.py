@@ -23,18 +23,23 @@ def start(file_name, sha256, *, options=None, by=None, stored_file=""):
 
 def interrupted_before(run):
     """
-    An earlier run of the same file that never finished (the process stopped):
-    marked failed, and returned so the caller can say this run continues it.
+    The last earlier run of the same file, if it stopped half-way (killed: still
+    "running"; interrupted: failed after importing some items): returned so the
+    caller can say this run continues it.
     """
     earlier = (
-        ImportRun.objects.filter(
-            file_sha256=run.file_sha256, status=ImportRun.Status.RUNNING
-        )
+        ImportRun.objects.filter(file_sha256=run.file_sha256)
         .exclude(pk=run.pk)
         .order_by("-pk")
         .first()
     )
-    if earlier is not None:
+    stopped = earlier is not None and (
+        earlier.status == ImportRun.Status.RUNNING
+        or (earlier.status == ImportRun.Status.FAILED and earlier.report)
+    )
+    if not stopped:
+        return None
+    if earlier.status == ImportRun.Status.RUNNING:
         ImportRun.objects.filter(pk=earlier.pk).update(
             status=ImportRun.Status.FAILED,
             error=gettext("Interrupted; continued by import #%(number)s.")

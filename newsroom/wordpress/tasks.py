@@ -1,5 +1,6 @@
 """The admin's upload, imported in the background (Django Tasks)."""
 
+import logging
 import shutil
 import tempfile
 
@@ -9,6 +10,8 @@ from django.tasks import task
 from ..models import ImportRun
 from . import run as runs
 from .reader import WXRError
+
+logger = logging.getLogger(__name__)
 
 
 @task
@@ -34,4 +37,8 @@ def import_upload(run_id):
             )
         except WXRError:
             return False  # recorded on the run
+        except Exception:
+            # Recorded on the run too; the upload's page shows it, never a 500.
+            logger.exception("WordPress import %s failed", run.pk)
+            return False
     return True
