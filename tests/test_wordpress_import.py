@@ -356,7 +356,8 @@ def test_replies_before_their_parents(tmp_path):
 def test_a_malformed_file_stops_with_its_line_and_writes_nothing(tmp_path):
     """Broken XML names the line and leaves the database untouched."""
     path = write(tmp_path, item(), item(wp_id=11, title="Broken <b>tag"))
-    with pytest.raises(CommandError, match=r"Line \d+: .*XML"):
+    # In the site's language, Italian: "Riga 31: il file non è XML valido".
+    with pytest.raises(CommandError, match=r"Riga \d+: .*XML"):
         run(path)
     assert not Article.objects.exists()
     assert ImportRun.objects.get().status == ImportRun.Status.FAILED
@@ -367,7 +368,7 @@ def test_a_truncated_file_stops_before_anything_is_written(tmp_path):
     text = HEADER + "".join(item(wp_id=n) for n in range(10, 30)) + FOOTER
     path = tmp_path / "cut.xml"
     path.write_text(text[: len(text) * 2 // 3], encoding="utf-8")
-    with pytest.raises(CommandError, match="ends too early"):
+    with pytest.raises(CommandError, match="finisce troppo presto"):
         run(path)
     assert not Article.objects.exists()
 
@@ -376,7 +377,7 @@ def test_a_file_of_another_kind_is_refused(tmp_path):
     """An RSS feed without the WordPress namespace is not an export."""
     path = tmp_path / "feed.xml"
     path.write_text('<?xml version="1.0"?><rss><channel></channel></rss>')
-    with pytest.raises(CommandError, match="Line 1: .*WordPress namespace"):
+    with pytest.raises(CommandError, match="Riga 1: .*namespace di WordPress"):
         run(path)
     (tmp_path / "bomb.xml").write_text(
         '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa">]><rss>&a;</rss>'

@@ -167,7 +167,7 @@ def test_admin_upload_runs_the_import_and_shows_the_report(
     page = admin_client.get(
         reverse("admin:newsroom_importrun_change", args=[imported.pk])
     )
-    assertContains(page, "1 of 1")
+    assertContains(page, "1 di 1")
 
 
 def test_admin_upload_of_a_bad_file_reports_its_line(
