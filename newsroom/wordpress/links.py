@@ -1,8 +1,11 @@
 """Redirects from the old addresses, and links between imported items."""
 
+from itertools import batched
 from urllib.parse import urlsplit
 
+from django.contrib.flatpages.models import FlatPage
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -13,6 +16,9 @@ from ..models import ImportedItem
 from . import content, redirects
 
 Kind = ImportedItem.Kind
+POST, PAGE = Kind.POST, Kind.PAGE
+# Bodies are read this many at a time when links are rewritten.
+CHUNK = 500
 NOT_PUBLIC = (
     Article.Status.DRAFT,
     Article.Status.REVIEW,
@@ -64,47 +70,76 @@ class LinksMixin:
                 self.report.redirects += 1
 
     def _rewrite_links(self):
-        """Pass 4: links to the old site's posts and pages point at the new ones."""
-        items = ImportedItem.objects.filter(
-            source=self.source, kind__in=[Kind.POST, Kind.PAGE]
-        ).select_related("content_type")
-        by_path = {}
-        for item in items.iterator():
-            if item.old_url:
-                by_path[redirects.old_path(item.old_url)] = item
-        for item in by_path.values():
-            target = item.target
-            if target is None:
-                continue
-            body_field = "body" if item.kind == Kind.POST else "content"
-            body = getattr(target, body_field)
-            new = content.rewrite_addresses(
-                body, lambda a: self._link_address(a, by_path)
-            )
-            if new != body:
-                with transaction.atomic():
-                    setattr(target, body_field, new)
-                    target.save()
-                    cache.articles_changed()
+        """
+        Pass 4: links to the old site's posts and pages point at the new ones.
+        Only bodies that name the old site are read, a chunk at a time.
+        """
+        records = (
+            ImportedItem.objects.filter(source=self.source, kind__in=[POST, PAGE])
+            .exclude(old_url="")
+            .values_list("pk", "kind", "object_id", "old_url")
+        )
+        by_path, ids = {}, {POST: [], PAGE: []}
+        for pk, kind, object_id, old_url in records.iterator():
+            by_path[redirects.old_path(old_url)] = pk
+            if object_id:
+                ids[kind].append(object_id)
+        if not self.hosts:
+            return
+        addresses = {}
+        for model, field, kind in (
+            (Article, "body", POST),
+            (FlatPage, "content", PAGE),
+        ):
+            names_old_site = Q()
+            for host in self.hosts:
+                names_old_site |= Q(**{f"{field}__contains": host})
+            for chunk in batched(ids[kind], CHUNK):
+                rows = model._default_manager.filter(pk__in=chunk).filter(
+                    names_old_site
+                )
+                for target in rows.iterator():
+                    body = getattr(target, field)
+                    new = content.rewrite_addresses(
+                        body, lambda a: self._link_address(a, by_path, addresses)
+                    )
+                    if new != body:
+                        with transaction.atomic():
+                            setattr(target, field, new)
+                            target.save()
+                            cache.articles_changed()
 
-    def _link_address(self, address, by_path):
+    def _link_address(self, address, by_path, addresses):
+        """The new address for an old one, or None (a link elsewhere)."""
         parts = urlsplit(address)
         if parts.hostname and parts.hostname not in self.hosts:
             return None
         if file_address := self._file_address(address):
             return file_address
-        found = by_path.get(redirects.old_path(parts._replace(fragment="").geturl()))
-        if found is None and parts.query:
-            query = dict(p.partition("=")[::2] for p in parts.query.split("&"))
-            for name, kinds in redirects.QUERY_KINDS.items():
-                if query.get(name, "").isdigit():
-                    found = ImportedItem.objects.filter(
-                        source=self.source, kind__in=kinds, wp_id=query[name]
-                    ).first()
-                    break
-        if found is None:
-            return None
-        new = redirects.address_of(found)
+        record = by_path.get(redirects.old_path(parts._replace(fragment="").geturl()))
+        query = dict(p.partition("=")[::2] for p in parts.query.split("&") if p)
+        key = record
+        if key is None:
+            wanted = next(
+                (
+                    (kinds, query[name])
+                    for name, kinds in redirects.QUERY_KINDS.items()
+                    if query.get(name, "").isdigit()
+                ),
+                None,
+            )
+            if wanted is None:
+                return None
+            key = wanted[1] + ":" + ",".join(wanted[0])
+        if key not in addresses:
+            if record is not None:
+                item = ImportedItem.objects.filter(pk=record).first()
+            else:
+                item = ImportedItem.objects.filter(
+                    source=self.source, kind__in=wanted[0], wp_id=wanted[1]
+                ).first()
+            addresses[key] = redirects.address_of(item) if item else None
+        new = addresses[key]
         if new and parts.fragment:
             new += "#" + parts.fragment
         return new
