@@ -132,6 +132,18 @@ def test_theme_unit_test_data_is_imported_whole(imported):
     assert kinds == {"comment": 29, "pingback": 2, "trackback": 2}
 
 
+def test_pictures_and_links_point_at_the_new_site(imported):
+    """Featured images come along; body pictures are the library's renditions."""
+    articles = Article.objects.all()
+    assert articles.exclude(featured_image=None).count() == 6  # _thumbnail_id
+    assert articles.filter(body__contains="srcset").exists()
+    assert not articles.filter(body__contains='src="https://wpthemetestdata').exists()
+    # Links to posts and attachment pages of the old site now lead here; what is
+    # left names files and posts the export does not hold.
+    old = articles.filter(body__contains='href="https://wpthemetestdata.wordpress.com')
+    assert old.count() <= 1
+
+
 def test_threads_stay_whole(imported):
     """All 10 replies hang under the comment they answered on WordPress."""
     replies = file_counts()["replies"]

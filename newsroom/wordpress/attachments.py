@@ -21,12 +21,13 @@ class AttachmentsMixin:
         element = entry.element
         wp_id = reader.text(element, "wp:post_id")
         url = reader.text(element, "wp:attachment_url")
+        link = reader.text(element, "link")
         self.report.read("attachment")
         checksum = reader.digest(element)
         record, image = self.existing(Kind.ATTACHMENT, wp_id, Image)
         if record is not None and record.checksum == checksum:
             if image is not None or record.content_type_id is None:
-                self._known_file(wp_id, url, image, record.old_url)
+                self._known_file(wp_id, url, image, record.old_url, link)
                 self.report.outcome("attachment", "unchanged")
                 return
         if not url:
@@ -58,7 +59,7 @@ class AttachmentsMixin:
                 gettext("attachments that are not pictures, kept as files")
             )
             self.remember(Kind.ATTACHMENT, wp_id, None, checksum, old_url=address)
-            self._known_file(wp_id, url, None, address)
+            self._known_file(wp_id, url, None, address, link)
             self._redirect(reader.text(element, "link"), address)
             self.report.outcome("attachment", "imported")
             return
@@ -85,19 +86,22 @@ class AttachmentsMixin:
             guid=reader.text(element, "guid"),
             old_url=url,
         )
-        self._known_file(wp_id, url, image)
+        self._known_file(wp_id, url, image, page=link)
         self._redirect(reader.text(element, "link"), image.file.url)
         if urlsplit(url).hostname in self.hosts:
             self._redirect(url, image.file.url)
         self.report.outcome("attachment", outcome)
         cache.articles_changed()
 
-    def _known_file(self, wp_id, url, image, address=""):
+    def _known_file(self, wp_id, url, image, address="", page=""):
         if image is not None:
             self.images[wp_id] = image
             address = image.file.url
         if address:
             self.new_addresses[media.original_address(url)] = address
+            # Links to the attachment's page on the old site lead to the file.
+            if page:
+                self.new_addresses[media.original_address(page)] = address
             url, caption = self.attachments.get(wp_id, (url, ""))
             self.attachments[wp_id] = (address, caption)
 

@@ -112,6 +112,10 @@ class LinksMixin:
     def _link_address(self, address, by_path, addresses):
         """The new address for an old one, or None (a link elsewhere)."""
         parts = urlsplit(address)
+        if parts.path and not parts.path.endswith("/") and "." not in parts.path[-6:]:
+            # WordPress answers a permalink without its final slash too.
+            address = parts._replace(path=parts.path + "/").geturl()
+            parts = urlsplit(address)
         if parts.hostname and parts.hostname not in self.hosts:
             return None
         if file_address := self._file_address(address):
