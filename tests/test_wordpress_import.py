@@ -365,6 +365,16 @@ def test_replies_before_their_parents(tmp_path):
     assert three.parent == two
 
 
+def test_a_loop_of_replies_or_a_missing_parent_keeps_every_comment(tmp_path):
+    """Replies to each other, or to a comment not in the file, are all kept."""
+    comments = comment(1, parent=2) + comment(2, parent=1) + comment(3, parent=99)
+    run(write(tmp_path, item(comments=comments)))
+    assert Comment.objects.count() == 3
+    assert Comment.objects.get(former_id=3).parent is None
+    two = Comment.objects.get(former_id=2)
+    assert two.parent is None and Comment.objects.get(former_id=1).parent == two
+
+
 def test_a_malformed_file_stops_with_its_line_and_writes_nothing(tmp_path):
     """Broken XML names the line and leaves the database untouched."""
     path = write(tmp_path, item(), item(wp_id=11, title="Broken <b>tag"))

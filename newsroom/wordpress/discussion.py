@@ -103,23 +103,29 @@ def read(element, importer):
     return Read(wp_id, parent, fields, checksum, meta.get("akismet_result", "")), None
 
 
-def _generations(comments, known_parents):
-    """The comments parents first: a list of lists, each level after its parents."""
+def _generations(comments):
+    """
+    The comments parents first: a list of lists, each level after its parents.
+    A comment whose parent is not among them, or that is part of a loop of
+    replies (a broken file), starts a thread of its own.
+    """
     by_id = {c.wp_id: c for c in comments}
     depth = {}
-
-    def level(comment, seen=()):
-        if comment.wp_id in depth:
-            return depth[comment.wp_id]
-        parent = by_id.get(comment.parent)
-        if parent is None or parent.wp_id in seen:
-            depth[comment.wp_id] = 0
-        else:
-            depth[comment.wp_id] = level(parent, (*seen, comment.wp_id)) + 1
-        return depth[comment.wp_id]
-
     for comment in comments:
-        level(comment)
+        chain, seen, current = [], set(), comment
+        # Walk up to a comment whose depth is known, or to the top (no loop:
+        # a comment met twice stops the walk). No recursion: threads in a
+        # hostile file may be any depth.
+        while current.wp_id not in depth and current.wp_id not in seen:
+            seen.add(current.wp_id)
+            chain.append(current)
+            parent = by_id.get(current.parent)
+            if parent is None:
+                break
+            current = parent
+        base = depth.get(current.wp_id, -1)
+        for offset, found in enumerate(reversed(chain)):
+            depth[found.wp_id] = base + 1 + offset
     levels = {}
     for comment in comments:
         levels.setdefault(depth[comment.wp_id], []).append(comment)
@@ -167,8 +173,7 @@ def import_comments(importer, target, elements, line):
     now = timezone.now()
     content_type = ContentType.objects.get_for_model(Comment)
     events, remembered = [], []
-    with_parent = {c.wp_id for c in parsed}
-    for generation in _generations(parsed, new_ids):
+    for generation in _generations(parsed):
         created = []
         for comment in generation:
             fields = dict(comment.fields)
@@ -249,6 +254,5 @@ def import_comments(importer, target, elements, line):
                         run=importer.run,
                     )
                 )
-    del with_parent
     CommentEvent.objects.bulk_create(events)
     ImportedItem.objects.bulk_create(remembered)
