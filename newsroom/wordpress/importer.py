@@ -17,6 +17,7 @@ with no file stored or fetched.
 """
 
 import logging
+import re
 from datetime import UTC, datetime
 from urllib.parse import unquote, urlsplit
 
@@ -59,6 +60,7 @@ POST_STATUSES = {
     "pending": Status.REVIEW,
     "private": Status.PRIVATE,
 }
+PAGE_URL = re.compile(r"/[-\w/.~]*/")
 SKIPPED_STATUSES = {"trash", "auto-draft", "inherit"}
 JOURNALIST_GROUP = "Journalist"
 
@@ -447,8 +449,16 @@ class Importer(TermsMixin, AttachmentsMixin, LinksMixin):
         while "//" in path:
             path = path.replace("//", "/")
         path = "/" + path.strip("/") + "/" if path.strip("/") else ""
-        fallback = f"/pages/{wp_id}/"
-        if not path or len(path) > 100 or FlatPage.objects.filter(url=path).exists():
+        fallback = f"/pages/{slugify(wp_id) or 'page'}/"
+        languages = tuple(f"/{code}/" for code, _name in settings.LANGUAGES)
+        if (
+            not PAGE_URL.fullmatch(path)
+            or len(path) > 100
+            or path.startswith(languages)
+            or FlatPage.objects.filter(url=path).exists()
+        ):
+            # Not an address a page can have here (the flatpages admin's rule),
+            # another language's, or taken.
             return fallback
         try:
             match = resolve(path)
