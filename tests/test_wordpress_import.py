@@ -490,6 +490,43 @@ def test_a_bad_item_is_skipped_with_its_reason(tmp_path):
     assert "weird" in output
 
 
+def test_statuses_map_onto_the_workflow(tmp_path):
+    """publish, future, draft, pending, private; trash is left out."""
+    run(
+        write(
+            tmp_path,
+            item(wp_id=1, status="publish"),
+            item(wp_id=2, status="future", date="2999-01-01 10:00:00"),
+            item(wp_id=3, status="draft"),
+            item(wp_id=4, status="pending"),
+            item(wp_id=5, status="private"),
+            item(wp_id=6, status="trash"),
+        )
+    )
+    by_slug = {a.slug: a for a in Article.objects.all()}
+    assert by_slug["post-1"].is_published()
+    assert by_slug["post-2"].is_scheduled()
+    assert by_slug["post-3"].status == Article.Status.DRAFT
+    assert by_slug["post-4"].status == Article.Status.REVIEW
+    assert by_slug["post-5"].status == Article.Status.PRIVATE
+    assert not by_slug["post-5"].is_published()
+    assert "post-6" not in by_slug
+
+
+def test_pings_are_kept_as_such_or_skipped_on_request(tmp_path):
+    """Pingbacks stay pingbacks; --skip-pings leaves them out and says so."""
+    ping = comment(7).replace(
+        "<wp:comment_type></wp:comment_type>",
+        "<wp:comment_type>pingback</wp:comment_type>",
+    )
+    path = write(tmp_path, item(comments=comment(6) + ping))
+    output = run(path, skip_pings=True)
+    assert list(Comment.objects.values_list("kind", flat=True)) == ["comment"]
+    assert "--skip-pings" in output
+    run(path)
+    assert Comment.objects.get(former_id=7).kind == Comment.Kind.PINGBACK
+
+
 def test_authors_become_journalists_who_set_their_own_password(tmp_path):
     """An author is a Journalist with an unusable password and a profile."""
     run(write(tmp_path, item()))
