@@ -62,7 +62,6 @@ POST_STATUSES = {
 }
 PAGE_URL = re.compile(r"/[-\w/.~]*/")
 SKIPPED_STATUSES = {"trash", "auto-draft", "inherit"}
-JOURNALIST_GROUP = "Journalist"
 
 
 class _Rollback(Exception):
@@ -112,6 +111,7 @@ class Importer(TermsMixin, AttachmentsMixin, LinksMixin):
         self.images = {}  # wp id -> Image
         self.new_addresses = {}  # old address of a file -> its address here
         self.zone = timezone.get_default_timezone()
+        self.client = None  # the HTTP client, with --fetch-media
 
     # The run ------------------------------------------------------------------
 
@@ -134,8 +134,8 @@ class Importer(TermsMixin, AttachmentsMixin, LinksMixin):
             return self.report
 
     def _passes(self):
-        client = media.http_client(self.media_timeout) if self.fetch_media else None
-        self.client = client
+        if self.fetch_media:
+            self.client = media.http_client(self.media_timeout)
         try:
             pending_terms = []
             for entry in reader.entries(self.path):
@@ -153,8 +153,8 @@ class Importer(TermsMixin, AttachmentsMixin, LinksMixin):
                 if entry.tag == "item" and self._type(entry) != "attachment":
                     self._each(self._item, entry)
         finally:
-            if client is not None:
-                client.close()
+            if self.client is not None:
+                self.client.close()
         self._rewrite_links()
         self._global_redirects()
 
