@@ -12,6 +12,7 @@ from django_prose_editor.config import html_tags
 from environs import Env, validate
 from js_asset import static_lazy
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -280,6 +281,11 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env.bool(
     "DJANGO_HSTS_INCLUDE_SUBDOMAINS", False
 )
 SECURE_HSTS_PRELOAD = HTTPS and env.bool("DJANGO_HSTS_PRELOAD", False)
+if SECURE_HSTS_PRELOAD and not SECURE_HSTS_INCLUDE_SUBDOMAINS:
+    # The preload list takes only domains whose subdomains are covered too.
+    raise ImproperlyConfigured(
+        "DJANGO_HSTS_PRELOAD=1 needs DJANGO_HSTS_INCLUDE_SUBDOMAINS=1 as well."
+    )
 SILENCED_SYSTEM_CHECKS = []
 if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -25,7 +25,6 @@ from django.db import DatabaseError, connection
 from django.db.models import Min
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.tasks import default_task_backend
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
@@ -98,7 +97,7 @@ def _backlog():
     """Queued tasks (with the database queue) and the oldest unchecked comment."""
     body = {}
     try:
-        if default_task_backend.__class__.__module__.startswith("django_tasks_db"):
+        if settings.TASKS_BACKEND == "database":
             from django_tasks_db.models import DBTaskResult
 
             body["tasks_queued"] = DBTaskResult.objects.ready().count()
@@ -152,7 +151,7 @@ def csp_report(request):
         return HttpResponse(status=413)
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         return HttpResponse(status=400)
     reports = _csp_reports(data)
     if not reports:
