@@ -170,7 +170,7 @@ def test_required_staff_without_a_device_may_only_enrol(client, staff, required)
     ):
         assertRedirects(client.get(url), reverse("two-factor"))
     response = client.get(reverse("two-factor"))
-    assertContains(response, "Lo staff deve accedere con un'app di autenticazione")
+    assertContains(response, "lo staff deve accedere con un'app di autenticazione")
     assert client.post(reverse("admin:logout")).status_code == 200
 
 
