@@ -193,7 +193,7 @@ AXES_DISABLE_ACCESS_LOG = True
 # Two-factor sign-in (django-otp, TOTP): staff may turn it on; with
 # ADMIN_REQUIRE_2FA every staff member must, before using the admin.
 ADMIN_REQUIRE_2FA = env.bool("ADMIN_REQUIRE_2FA", False)
-OTP_TOTP_ISSUER = env.str("SITE_NAME", "Newsroom")
+OTP_TOTP_ISSUER = SITE_NAME
 
 # Internationalisation: Italian first, English second
 
