@@ -196,3 +196,9 @@ def test_redis_down_with_the_page_cache_on_is_degraded_but_200(
     redis_cache.stop()
     response, body = health(client)
     assert (response.status_code, body["status"]) == (200, "degraded")
+
+
+@pytest.mark.django_db
+def test_answers_head_and_refuses_posts(client):
+    assert client.head(reverse("healthz")).status_code == 200
+    assert client.post(reverse("healthz")).status_code == 405
