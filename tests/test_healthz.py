@@ -185,14 +185,10 @@ def test_redis_down_is_degraded_but_200(client, redis_cache):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="the page cache looks every GET up in Redis before any view runs, and "
-    "does not yet survive Redis being down (issue 10, Redis faults)",
-)
 def test_redis_down_with_the_page_cache_on_is_degraded_but_200(
     client, redis_cache, page_cache
 ):
+    """The page cache leaves addresses that are no reader's page alone."""
     redis_cache.stop()
     response, body = health(client)
     assert (response.status_code, body["status"]) == (200, "degraded")
