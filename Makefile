@@ -23,7 +23,7 @@ help:
 	@echo "make run           install, migrate, load the demo content, serve on http://127.0.0.1:8000/ (PORT=8001 for another port)"
 	@echo "make test          the test suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make test-browser  the browser tests (Playwright + Debian's chromium)"
-	@echo "make test-integration  gunicorn behind nginx's page cache (Debian's nginx-light)"
+	@echo "make test-integration  gunicorn behind nginx's page cache, a backup restore (nginx-light, PostgreSQL)"
 	@echo "make check         Django's system checks and missing migrations"
 	@echo "make messages      extract the Italian catalogues and compile them"
 	@echo "make worker        run queued background tasks (TASKS_BACKEND=database)"
@@ -83,6 +83,7 @@ test-browser: $(VENV)/.installed compile-messages
 
 # gunicorn behind nginx with tests/nginx/newsroom.conf.template, on free local
 # ports; Redis db 12 for the page cache when Redis answers on 127.0.0.1:6379.
+# And a pg_dump restored into a fresh database (PostgreSQL on 127.0.0.1:5432).
 test-integration: $(VENV)/.installed compile-messages
 	$(call pytest,-m integration $(ARGS))
 

@@ -414,6 +414,7 @@ class ImageAdmin(
     readonly_fields = ["preview", "dimensions", "editor_address", "renditions"]
 
     class Media:
+        css = {"all": ["articles/admin/image_library.css"]}
         js = ["articles/admin/image_library.js"]
 
     def get_fieldsets(self, request, obj=None):
@@ -445,7 +446,7 @@ class ImageAdmin(
     @admin.display(description=_("preview"))
     def preview(self, obj):
         return format_html(
-            '<img src="{}" alt="{}" style="max-width:100%;height:auto">',
+            '<img src="{}" alt="{}" class="image-preview">',
             obj.webp_960.url,
             obj.alt_text,
         )

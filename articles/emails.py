@@ -31,7 +31,10 @@ def recipients(step):
     """Return the addresses to tell about a step: editors or the article's author."""
     if step.to_state == State.REVIEW:
         users = get_user_model().objects.with_perm(
-            "articles.review_article", include_superusers=False
+            "articles.review_article",
+            include_superusers=False,
+            # The backend that grants permissions (axes' only refuses logins).
+            backend="django.contrib.auth.backends.ModelBackend",
         )
         addresses = users.filter(is_active=True).values_list("email", flat=True)
         return sorted({a for a in addresses if a})

@@ -121,7 +121,6 @@ class CommentForm(forms.ModelForm):
                 "homepage",
                 css_class="comment-form__trap",
                 aria_hidden="true",
-                style="position:absolute;left:-10000px;width:1px;overflow:hidden",
             ),
             Submit("post", _("Post comment")),
         )

@@ -56,6 +56,12 @@ class CommentQuerySet(models.QuerySet):
             .order_by("created_at", "pk")
         )
 
+    def awaiting_check(self):
+        """Pending comments whose spam check has not succeeded yet."""
+        return self.filter(
+            status=Comment.Status.PENDING, check_state=Comment.CheckState.UNCHECKED
+        )
+
     def check_due(self, now=None):
         """Pending comments whose spam check has not succeeded and is due again."""
         return self.filter(

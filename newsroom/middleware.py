@@ -1,10 +1,15 @@
 import re
 
+from django_otp import user_has_device
+
 from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.http import urlencode
 from django.utils.translation import gettext
 
 # The addresses where a reader arrives: only these follow the browser's language.
@@ -119,3 +124,68 @@ class ControlCharactersMiddleware:
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    """
+    Add the headers Django's SecurityMiddleware does not send: a
+    Permissions-Policy that turns off every browser feature the site never
+    uses (PERMISSIONS_POLICY_DENIED), and the Reporting-Endpoints that the
+    Content-Security-Policy's ``report-to`` names.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.permissions = ", ".join(
+            f"{feature}=()" for feature in settings.PERMISSIONS_POLICY_DENIED
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.permissions:
+            response.headers.setdefault("Permissions-Policy", self.permissions)
+        if settings.CSP_REPORT_PATH:
+            response.headers.setdefault(
+                "Reporting-Endpoints", f'csp="{settings.CSP_REPORT_PATH}"'
+            )
+        return response
+
+
+class StaffTwoFactorMiddleware:
+    """
+    With ADMIN_REQUIRE_2FA, keep staff who have not signed in with their
+    authenticator app out of the admin and every other staff page.
+
+    In the admin, a staff member without a device is sent to the page that sets
+    one up (and may only use that page and log out); one with a device whose
+    session was opened without the code is logged out and asked to sign in
+    again with it. Outside the admin (the preview of an article) they count as
+    anonymous. Goes after django-otp's OTPMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.ADMIN_REQUIRE_2FA or not _is_unverified_staff(request.user):
+            return self.get_response(request)
+        try:
+            admin_prefix = reverse("admin:index")
+            allowed = {reverse("two-factor"), reverse("admin:logout")}
+        except NoReverseMatch:
+            return self.get_response(request)
+        path = request.path_info
+        if path in allowed:
+            return self.get_response(request)
+        if not path.startswith(admin_prefix):
+            request.user = AnonymousUser()
+            return self.get_response(request)
+        if not user_has_device(request.user):
+            return HttpResponseRedirect(reverse("two-factor"))
+        logout(request)
+        query = urlencode({"next": request.get_full_path()})
+        return HttpResponseRedirect(f"{reverse('admin:login')}?{query}")
+
+
+def _is_unverified_staff(user):
+    return user.is_authenticated and user.is_staff and not user.is_verified()

@@ -51,6 +51,7 @@ from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import HttpResponse, QueryDict
+from django.middleware.csp import get_nonce
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
@@ -75,6 +76,15 @@ PROXY_FILL_HEADER = "X-Csrf-Fill"
 PER_REQUEST_PLACEHOLDER = "per-request-placeholder-{}-5d09e2"
 # Set on responses from cached_page views: "hit" or "miss" (server-side cache).
 STATUS_HEADER = "X-Page-Cache"
+
+# Headers built anew for each response, never kept with a page: the policy
+# (ContentSecurityPolicyMiddleware sets it on hits and misses alike).
+UNSTORED_HEADERS = {
+    "content-length",
+    STATUS_HEADER.lower(),
+    "content-security-policy",
+    "content-security-policy-report-only",
+}
 
 # Cookies that make any page personal: a session (staff, logged-in users) and
 # flash messages ("messages" is the name of django.contrib.messages' cookie).
@@ -255,9 +265,12 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if not state.enabled:
             return response
+        # A page that used its CSP nonce cannot be sent again, by the app or a
+        # proxy: the policy of every later response names a new nonce.
+        reusable = _is_cacheable(response) and not get_nonce(request)
         if state.personal:
             add_never_cache_headers(response)
-        elif _is_cacheable(response):
+        elif reusable:
             if request.path_info not in ENTRY_PATHS:
                 # Unprefixed addresses are always Italian (prefix_default_language
                 # is off), so LocaleMiddleware's Vary: Accept-Language does not
@@ -293,7 +306,7 @@ class PageCacheMiddleware:
                     "headers": [
                         (name, value)
                         for name, value in response.headers.items()
-                        if name.lower() not in ("content-length", STATUS_HEADER.lower())
+                        if name.lower() not in UNSTORED_HEADERS
                     ],
                     "stamps": state.stamps,
                     "personal_cookies": sorted(state.personal_cookies),

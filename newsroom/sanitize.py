@@ -35,6 +35,8 @@ ARTICLE_EDITOR_EXTENSIONS = {
     "Caption": True,
     "Image": True,
     "History": True,
+    # Not an element: lets the editor work under the Content-Security-Policy.
+    "StyleNonce": True,
 }
 
 

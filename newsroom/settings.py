@@ -5,10 +5,15 @@ With nothing set it runs a development site on SQLite, with background tasks run
 in-process. Every variable is listed in README.md.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
+from django_prose_editor.config import html_tags
 from environs import Env, validate
+from js_asset import static_lazy
 
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -52,6 +57,9 @@ INSTALLED_APPS = [
     "imagekit",
     "reversion",
     "reversion_compare",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "newsroom",
     "articles",
     "comments",
@@ -64,6 +72,10 @@ MIDDLEWARE = [
     # Old WordPress query addresses (/?p=ID...): before the page cache, which
     # would serve them the home page (issue 11).
     "newsroom.wordpress.redirects.OldAddressMiddleware",
+    # Outside the page cache: every response, a cached one too, gets the policy
+    # built for it (with no nonce unless the page used one).
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "newsroom.middleware.SecurityHeadersMiddleware",
     # Before the session: a cached page is served without touching it.
     "newsroom.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -74,10 +86,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "newsroom.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Old WordPress paths: the redirects app's table, on a 404 (issue 11).
     "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
+    # Last: turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -94,6 +110,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
                 "newsroom.pagecache.csrf_placeholder",
             ],
         },
@@ -159,6 +176,35 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# Axes first: it refuses a locked-out login before a password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for a day
+
+# Admin login throttling (django-axes): failures are counted per user name and
+# address, and per address across user names; either limit locks that pair or
+# address out for the cool-off period. Attempts and locks are in the admin.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = "newsroom.security.failure_limit"
+AXES_ACCOUNT_FAILURE_LIMIT = env.int("AXES_ACCOUNT_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", 20)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True
+# The same client address as the comment flood limit, behind TRUSTED_PROXIES.
+AXES_CLIENT_IP_CALLABLE = "newsroom.proxies.client_ip"
+AXES_LOCKOUT_CALLABLE = "newsroom.views.login_locked"
+# Failures are logged with the user name and the address (never the password).
+AXES_SENSITIVE_PARAMETERS = []
+AXES_VERBOSE = False
+# Successful logins are not stored: the failures are what the admin needs.
+AXES_DISABLE_ACCESS_LOG = True
+
+# Two-factor sign-in (django-otp, TOTP): staff may turn it on; with
+# ADMIN_REQUIRE_2FA every staff member must, before using the admin.
+ADMIN_REQUIRE_2FA = env.bool("ADMIN_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = SITE_NAME
 
 # Internationalisation: Italian first, English second
 
@@ -187,7 +233,14 @@ STORAGES = {
 # Media on S3-compatible storage (django-storages) when a bucket is named, so
 # that every app server sees every upload.
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", "")
+# Where media files are served from, other than the site (for the CSP's img-src).
+MEDIA_ORIGINS = []
 if AWS_STORAGE_BUCKET_NAME:
+    MEDIA_ORIGINS = [
+        f"https://{env.str('AWS_S3_CUSTOM_DOMAIN', '')}"
+        if env.str("AWS_S3_CUSTOM_DOMAIN", "")
+        else env.str("AWS_S3_ENDPOINT_URL", "") or "https://*.amazonaws.com"
+    ]
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -233,13 +286,64 @@ SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365 if HTTPS else 0
-SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-SECURE_HSTS_PRELOAD = HTTPS
+# HSTS for every subdomain, and the browsers' preload list, commit the whole
+# domain to HTTPS for a long time: only the operator can decide that.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env.bool(
+    "DJANGO_HSTS_INCLUDE_SUBDOMAINS", False
+)
+SECURE_HSTS_PRELOAD = HTTPS and env.bool("DJANGO_HSTS_PRELOAD", False)
+if SECURE_HSTS_PRELOAD and not SECURE_HSTS_INCLUDE_SUBDOMAINS:
+    # The preload list takes only domains whose subdomains are covered too.
+    raise ImproperlyConfigured(
+        "DJANGO_HSTS_PRELOAD=1 needs DJANGO_HSTS_INCLUDE_SUBDOMAINS=1 as well."
+    )
+SILENCED_SYSTEM_CHECKS = []
 if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # check --deploy asks for both; leaving them out is the operator's choice,
+    # made with the variables above and documented in the README.
+    if not SECURE_HSTS_INCLUDE_SUBDOMAINS:
+        SILENCED_SYSTEM_CHECKS.append("security.W005")
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS.append("security.W021")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (Django's own): no inline script or style anywhere
+# but where a page gives a nonce (the admin); violations go to /csp-report/.
+CSP_REPORT_PATH = "/csp-report/"
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    # Pictures also come from the media bucket or its domain, when there is one.
+    "img-src": [CSP.SELF, "data:", *MEDIA_ORIGINS],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "report-uri": CSP_REPORT_PATH,
+    "report-to": "csp",
+}
+# Features the site never uses, denied to every page (Permissions-Policy).
+PERMISSIONS_POLICY_DENIED = [
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
 
 # Logging: everything an operator needs goes to stderr
 
@@ -263,6 +367,13 @@ LOGGING = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["newsroom"]
 CRISPY_TEMPLATE_PACK = "newsroom"
 IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
+# The article editor's extension that gives its own <style> the CSP nonce.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("articles/admin/editor_nonce.js")],
+        "extensions": {"StyleNonce": html_tags([])},
+    }
+]
 
 # Image library: the largest upload accepted, in megabytes
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.contrib.flatpages import views as flatpages
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
@@ -10,7 +11,39 @@ from articles.cache import reader_page
 from articles.sitemaps import sitemaps
 from articles.views import RobotsView
 
+from . import views
+from .forms import StaffAuthenticationForm
+
+# The admin login asks for the authenticator code of staff who turned on
+# two-factor sign-in, and links to the password reset below.
+admin.site.login_form = StaffAuthenticationForm
+
 urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("csp-report/", views.csp_report, name="csp-report"),
+    # Staff pages around the admin login, under its address so that they speak
+    # the admin's language. Before the admin, whose catch-all would take them.
+    path("admin/two-factor/", views.TwoFactorView.as_view(), name="two-factor"),
+    path(
+        "admin/password-reset/",
+        views.StaffPasswordResetView.as_view(),
+        name="admin_password_reset",
+    ),
+    path(
+        "admin/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "admin/password-reset/<uidb64>/<token>/",
+        views.StaffPasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "admin/password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("robots.txt", RobotsView.as_view(), name="robots"),

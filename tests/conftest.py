@@ -125,6 +125,26 @@ def editor(db):
 
 
 @pytest.fixture
+def admin_login():
+    """
+    Log a user in through the admin login form, as a person does (the login
+    throttling needs the request); return True if it let them in.
+    ``admin_login(client, "anna", "secret")``.
+    """
+    from django.urls import reverse
+
+    def login(client, username, password, **extra):
+        response = client.post(
+            reverse("admin:login"),
+            {"username": username, "password": password, "next": "/admin/"},
+            **extra,
+        )
+        return response.status_code == 302
+
+    return login
+
+
+@pytest.fixture
 def article_form_data():
     """
     Build the POST data of the article admin form for ``article``, with changes.

@@ -251,14 +251,14 @@ def test_second_run_creates_nothing_new():
 
 
 @pytest.mark.django_db
-def test_password_option_logs_every_demo_user_in_to_admin(client):
+def test_password_option_logs_every_demo_user_in_to_admin(client, admin_login):
     """With --password, each demo user logs in with it and reaches the admin."""
     output = seed("--password", "s3cret-demo")
 
     assert printed_passwords(output) == dict.fromkeys(ROLES, "s3cret-demo")
     assert "http://127.0.0.1:8000/admin/" in output
     for username in ROLES:
-        assert client.login(username=username, password="s3cret-demo"), username
+        assert admin_login(client, username, "s3cret-demo"), username
         assert client.get(reverse("admin:index")).status_code == 200
         client.logout()
 
@@ -275,7 +275,9 @@ def test_printed_login_address_follows_site_url(settings):
 
 
 @pytest.mark.django_db
-def test_without_password_each_run_prints_new_working_random_passwords(client):
+def test_without_password_each_run_prints_new_working_random_passwords(
+    client, admin_login
+):
     """Without --password, printed random passwords work until a rerun replaces them."""
     first = printed_passwords(seed())
     second = printed_passwords(seed())
@@ -284,18 +286,18 @@ def test_without_password_each_run_prints_new_working_random_passwords(client):
     assert len(set(first.values())) == 4
     for username in ROLES:
         assert first[username] != second[username]
-        assert not client.login(username=username, password=first[username])
-        assert client.login(username=username, password=second[username])
+        assert not admin_login(client, username, first[username])
+        assert admin_login(client, username, second[username])
 
 
 @pytest.mark.django_db
-def test_rerun_with_password_changes_an_existing_users_password(client):
+def test_rerun_with_password_changes_an_existing_users_password(client, admin_login):
     """--password on a seeded database replaces the earlier random passwords."""
     seed()
 
     seed("--password", "another-one")
 
-    assert client.login(username="admin", password="another-one")
+    assert admin_login(client, "admin", "another-one")
 
 
 @pytest.mark.django_db

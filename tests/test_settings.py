@@ -235,6 +235,58 @@ def test_https_turns_on_secure_cookies_hsts_and_the_proxy_header(load_settings):
     assert config["SECURE_PROXY_SSL_HEADER"] == ("HTTP_X_FORWARDED_PROTO", "https")
 
 
+def test_hsts_subdomains_and_preload_are_the_operators_choice(load_settings):
+    """HTTPS alone: HSTS for this host only, and the deploy check's two
+    warnings about it silenced, as the README explains."""
+    config = load_settings(DJANGO_HTTPS="1")
+    assert config["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is False
+    assert config["SECURE_HSTS_PRELOAD"] is False
+    assert set(config["SILENCED_SYSTEM_CHECKS"]) == {"security.W005", "security.W021"}
+
+    config = load_settings(
+        DJANGO_HTTPS="1", DJANGO_HSTS_INCLUDE_SUBDOMAINS="1", DJANGO_HSTS_PRELOAD="1"
+    )
+    assert config["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
+    assert config["SECURE_HSTS_PRELOAD"] is True
+    assert config["SILENCED_SYSTEM_CHECKS"] == []
+
+
+def test_hsts_preload_without_subdomains_stops_start_up(load_settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_HSTS_INCLUDE_SUBDOMAINS"):
+        load_settings(DJANGO_HTTPS="1", DJANGO_HSTS_PRELOAD="1")
+
+
+def test_hsts_options_do_nothing_without_https(load_settings):
+    config = load_settings(DJANGO_HSTS_INCLUDE_SUBDOMAINS="1", DJANGO_HSTS_PRELOAD="1")
+    assert config["SECURE_HSTS_SECONDS"] == 0
+    assert config["SECURE_HSTS_PRELOAD"] is False
+
+
+def test_deploy_check_passes_with_every_hsts_option_on():
+    environ = production_environ(
+        DJANGO_HSTS_INCLUDE_SUBDOMAINS="1", DJANGO_HSTS_PRELOAD="1"
+    )
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", environ=environ)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "no issues (0 silenced)" in output
+
+
+def test_two_factor_is_optional_unless_required(load_settings):
+    assert load_settings()["ADMIN_REQUIRE_2FA"] is False
+    assert load_settings(ADMIN_REQUIRE_2FA="1")["ADMIN_REQUIRE_2FA"] is True
+
+
+def test_csp_allows_pictures_from_the_media_bucket(load_settings):
+    config = load_settings(
+        AWS_STORAGE_BUCKET_NAME="pictures", AWS_S3_CUSTOM_DOMAIN="cdn.news.example"
+    )
+    assert config["SECURE_CSP"]["img-src"][-1] == "https://cdn.news.example"
+    assert "https://cdn.news.example" not in load_settings()["SECURE_CSP"]["img-src"]
+
+
 def test_tasks_backend_database_uses_the_database_queue(load_settings):
     """TASKS_BACKEND=database queues tasks for `manage.py db_worker`."""
     config = load_settings(TASKS_BACKEND="database")

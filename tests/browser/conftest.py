@@ -74,11 +74,31 @@ def browser():
         browser.close()
 
 
+# Every page tells the console about each Content-Security-Policy violation,
+# with what was refused: Chromium's own console message does not always come.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(
+    "CSP violation: " + event.effectiveDirective + " " + event.blockedURI +
+    " at " + event.sourceFile + ":" + event.lineNumber
+  );
+});
+"""
+
+
+def is_csp_violation(message):
+    text = message.text
+    return text.startswith("CSP violation:") or "Content Security Policy" in text
+
+
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, caplog):
     """A fresh browser context and page per test, speaking Italian to live_server.
 
-    Relative URLs resolve against the live server: ``page.goto("/")``.
+    Relative URLs resolve against the live server: ``page.goto("/")``. Each
+    Content-Security-Policy violation of its pages, seen in the console or
+    reported to the site's /csp-report/, lands in ``page.csp_violations``; a
+    test ends with ``assert_no_csp_violation(page)``.
     """
     context = browser.new_context(
         base_url=live_server.url,
@@ -86,9 +106,27 @@ def page(browser, live_server):
         extra_http_headers={"Accept-Language": "it"},
     )
     context.set_default_timeout(10_000)
+    context.add_init_script(REPORT_VIOLATIONS)
     page = context.new_page()
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda message: (
+            is_csp_violation(message) and page.csp_violations.append(message.text)
+        ),
+    )
+    page.csp_reports = lambda: [
+        r.getMessage() for r in caplog.records if r.name == "newsroom.csp"
+    ]
     yield page
     context.close()
+
+
+def assert_no_csp_violation(page):
+    """No page of the test broke the Content-Security-Policy."""
+    page.wait_for_timeout(200)  # a last report on its way
+    assert page.csp_violations == [], "\n".join(page.csp_violations)
+    assert page.csp_reports() == []
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from reversion.models import Version
 from django.utils import timezone
 
 from articles.models import Article
+from tests.browser.conftest import assert_no_csp_violation
 from tests.factories import ImageFactory, UserFactory
 
 # Playwright's sync API runs an event loop in this thread (conftest sets it too).
@@ -126,3 +127,5 @@ def test_journalist_to_editor_journey(page, live_server, login):
     article.refresh_from_db()
     assert article.body == first_body
     assert article.state() == Article.State.SCHEDULED
+
+    assert_no_csp_violation(page)

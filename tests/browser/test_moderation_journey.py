@@ -9,6 +9,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from django.db import connection
 
+from tests.browser.conftest import assert_no_csp_violation
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 pytestmark = pytest.mark.browser
@@ -79,3 +80,5 @@ def test_moderator_approves_a_pending_comment_and_readers_see_it(
     assert published.is_visible()
     assert "Ci andrò domenica con i bambini." in published.inner_text()
     assert "Lucia Bassi" in published.inner_text()
+
+    assert_no_csp_violation(page)

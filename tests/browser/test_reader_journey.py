@@ -4,6 +4,7 @@ import re
 
 import feedparser
 
+from tests.browser.conftest import assert_no_csp_violation
 from tests.factories import (
     ArticleFactory,
     AuthorProfileFactory,
@@ -96,3 +97,5 @@ def test_reader_reads_switches_to_english_searches_browses_and_finds_the_feed(
     }
 
     assert not failed, failed
+
+    assert_no_csp_violation(page)
