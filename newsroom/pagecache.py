@@ -114,7 +114,10 @@ def _new_value():
 
 
 def _read_stamps(names):
-    """The current value of each generation, creating the missing ones."""
+    """
+    The current value of each generation, creating the missing ones. Some stay
+    missing where the cache keeps nothing (a dummy cache, Redis unreachable).
+    """
     keys = [_gen_key(n) for n in names]
     found = cache.get_many(keys)
     missing = [k for k in keys if k not in found]
@@ -123,6 +126,15 @@ def _read_stamps(names):
             cache.add(key, _new_value(), timeout=None)
         found |= cache.get_many(missing)
     return found
+
+
+def _add_stamps(state, names):
+    stamps = _read_stamps(names)
+    if len(stamps) < len(set(names)):
+        # A page stored without one of its stamps could never go stale: it
+        # is not stored (the cache came back while the page was rendered).
+        state.storing = False
+    state.stamps |= stamps
 
 
 def _seconds():
@@ -167,7 +179,7 @@ def cached_page(view, *, depends_on=(), expires=None, params=()):
         if state is not None:
             state.enabled = True
             if depends_on and state.storing:
-                state.stamps |= _read_stamps(depends_on)
+                _add_stamps(state, depends_on)
             if expires is not None:
                 state.expiries.append(expires)
         return view(request, *args, **kwargs)
@@ -184,7 +196,7 @@ def depends_on(request, *names):
     """
     state = getattr(request, "page_cache", None)
     if state is not None and state.enabled and state.storing:
-        state.stamps |= _read_stamps(names)
+        _add_stamps(state, names)
 
 
 def personal_cookies(request, *names):
@@ -486,8 +498,11 @@ def remember(name, label, compute):
     the database once per change, not once per page). A value that is a time is
     kept no longer than until then; None is remembered too.
     """
-    # None where the cache keeps nothing (a dummy cache): computed each time.
     generation = _read_stamps([name]).get(_gen_key(name))
+    if generation is None:
+        # The cache keeps nothing (a dummy cache, Redis unreachable): computed
+        # each time, and never stored under a generation that is not known.
+        return compute()
     key = f"pagememo:{label}:{generation}"
     found = cache.get(key)
     if found is not None:

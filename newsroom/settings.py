@@ -132,6 +132,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cache: Redis through REDIS_URL, local memory otherwise
 
 REDIS_URL = env.str("REDIS_URL", "")
+# Seconds to wait for Redis to connect or answer before serving without it.
+REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", 0.25)
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -139,9 +141,16 @@ if REDIS_URL:
             "BACKEND": "newsroom.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom",
+            # A Redis that does not answer costs a request this long at most
+            # (then the cache is skipped for a few seconds, see the module).
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT,
+                "socket_timeout": REDIS_TIMEOUT,
+            },
         }
     }
-    # Sessions in Redis, backed by the database: shared by every app server.
+    # Sessions in Redis, backed by the database: shared by every app server, and
+    # read from the database while Redis is unreachable.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
