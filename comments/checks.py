@@ -8,12 +8,20 @@ guarded by the row it expects, so running it twice, late, or beside a
 moderator's decision is harmless: the comment row is the source of truth.
 
 When Akismet cannot answer, the comment stays pending and is checked again with
-back-off for at least a day (``RETRY_FOR``), then left to the moderators.
-Moderators hear of held comments by mail once the decision commits.
+back-off for AKISMET_RETRY_DAYS (15 days, as WordPress does), then left to the
+moderators. Moderators hear of held comments by mail once the decision commits.
+
+A check is *claimed* before it is queued or run: a conditional UPDATE moves its
+``next_check_at`` forward, to the end of the claim, and the task carries that
+time as its token. Whoever does not hold the current token (a second sweep, a
+duplicate task, a retry) does nothing, so no Akismet call and no attempt is ever
+made twice; a claim whose worker died lapses, and the check is due again.
 """
 
+import enum
 import logging
 import re
+import secrets
 from datetime import timedelta
 from functools import partial, wraps
 
@@ -32,11 +40,12 @@ Status = Comment.Status
 CheckState = Comment.CheckState
 Verdict = spam.Verdict
 
-# How long failed checks and reports are retried before moderators take over.
-RETRY_FOR = timedelta(hours=24)
 # Back-off between attempts: one minute, doubling, at most four hours.
 FIRST_RETRY = timedelta(minutes=1)
 MAX_RETRY = timedelta(hours=4)
+# A check claimed for the queue is its task's for this long: longer than a
+# backlog takes to drain, short enough that a lost task is soon done again.
+QUEUED_CLAIM = timedelta(minutes=5)
 # Blatant spam is kept this long (for the record) before purge_comments deletes it.
 DISCARD_KEEP = timedelta(days=1)
 
@@ -60,38 +69,135 @@ def in_site_language(func):
     return wrapper
 
 
+def retry_for():
+    """How long failed checks and reports are retried before moderators take over."""
+    return timedelta(days=settings.AKISMET_RETRY_DAYS)
+
+
+def running_claim():
+    """How long a running check or report is its worker's: a few Akismet timeouts."""
+    return timedelta(seconds=max(60, 4 * settings.AKISMET_TIMEOUT))
+
+
+def claim_end(now, length):
+    # A few random microseconds make every claim's token its own, even for two
+    # claims made in the same instant.
+    return now + length + timedelta(microseconds=secrets.randbelow(1000))
+
+
+class Outcome(enum.Enum):
+    """What running a check did; false only when it did nothing."""
+
+    SKIPPED = "skipped"  # decided already, or claimed by someone else
+    DECIDED = "decided"  # decided without asking Akismet
+    ANSWERED = "answered"  # Akismet answered
+    FAILED = "failed"  # Akismet did not answer: retried later
+
+    def __bool__(self):
+        return self is not Outcome.SKIPPED
+
+
+# Claiming --------------------------------------------------------------------------
+
+
+def claim_checks(queryset, *, limit, now=None):
+    """
+    Claim up to ``limit`` checks of the queryset for the queue, oldest due first.
+
+    Returns the claimed comments' ids and their token. Rows claimed meanwhile by
+    someone else are not in the list.
+    """
+    now = now or timezone.now()
+    token = claim_end(now, QUEUED_CLAIM)
+    ids = list(
+        queryset.order_by("next_check_at", "pk").values_list("pk", flat=True)[:limit]
+    )
+    if not ids:
+        return [], token
+    # The queryset's own conditions, applied again by the UPDATE itself: a row
+    # that someone claimed since it was read no longer matches.
+    queryset.filter(pk__in=ids).update(next_check_at=token, check_claimed_at=now)
+    mine = Comment.objects.filter(pk__in=ids, next_check_at=token)
+    return list(mine.values_list("pk", flat=True)), token
+
+
+def claim_reports(*, limit, now=None):
+    """Claim up to ``limit`` due reports to Akismet: [(id, kind)] and the token."""
+    now = now or timezone.now()
+    token = claim_end(now, QUEUED_CLAIM)
+    due = Comment.objects.report_due(now)
+    ids = list(
+        due.order_by("next_report_at", "pk").values_list("pk", flat=True)[:limit]
+    )
+    if not ids:
+        return [], token
+    due.filter(pk__in=ids).update(next_report_at=token)
+    mine = Comment.objects.filter(pk__in=ids, next_report_at=token)
+    return list(mine.values_list("pk", "report")), token
+
+
+def _take_check(comment, claim, now):
+    """
+    Claim the comment's check for this run: with the token of a queued claim,
+    or, without one, if the check is due. Returns False if someone else has it.
+    """
+    rows = Comment.objects.awaiting_check().filter(
+        pk=comment.pk, check_attempts=comment.check_attempts
+    )
+    if claim is None:
+        rows = rows.filter(next_check_at__lte=now)
+    else:
+        rows = rows.filter(next_check_at=claim)
+    until = claim_end(now, running_claim())
+    if not rows.update(next_check_at=until, check_claimed_at=now):
+        return False
+    comment.next_check_at, comment.check_claimed_at = until, now
+    return True
+
+
 # The spam check ----------------------------------------------------------------
 
 
 @in_site_language
-def run_check(comment):
+def run_check(comment, *, claim=None):
     """
     Check a pending comment: disallowed words first, then Akismet.
 
-    Does nothing (returns False) for a comment already decided, so a check that
-    runs twice, or a late task, is harmless.
+    ``claim`` is the token of the claim the task was queued with. Does nothing
+    (returns Outcome.SKIPPED) for a comment already decided, or whose check
+    someone else holds, so a check that runs twice, or a late task, is harmless.
     """
     if not _awaiting_check(comment):
-        return False
+        return Outcome.SKIPPED
+    if claim is not None and comment.next_check_at != claim:
+        return Outcome.SKIPPED
+    if not _take_check(comment, claim, timezone.now()):
+        return Outcome.SKIPPED
     rules = ModerationSettings.load()
     if word := disallowed_word(comment, rules):
         message = gettext("moved to trash: contains “%(word)s” (disallowed list)") % {
             "word": word
         }
-        return update(
+        trashed = update(
             comment,
             _check_guard(comment),
             {"status": Status.TRASH, "next_check_at": None},
             message,
         )
+        return Outcome.DECIDED if trashed else Outcome.SKIPPED
     result = spam.check(comment)
     if result.data and not comment.akismet_data:
         # Kept for submit-spam/ham, which must repeat what comment-check was sent.
         Comment.objects.filter(pk=comment.pk).update(akismet_data=result.data)
         comment.akismet_data = result.data
-    return apply_verdict(
+    changed = apply_verdict(
         comment, result.verdict, reason=result.reason, detail=result.detail, rules=rules
     )
+    if result.verdict is not Verdict.UNCHECKED:
+        return Outcome.ANSWERED
+    if result.reason == spam.OFF:
+        return Outcome.DECIDED if changed else Outcome.SKIPPED
+    return Outcome.FAILED
 
 
 @in_site_language
@@ -101,14 +207,19 @@ def apply_verdict(comment, verdict, *, reason="", detail="", rules=None):
 
     Spam goes to spam; blatant spam too, marked for early deletion. An
     unchecked verdict keeps the comment pending: with spam checking off it waits
-    for a moderator; otherwise it is retried with back-off for RETRY_FOR, then
+    for a moderator; otherwise it is retried with back-off for retry_for(), then
     left to the moderators. Returns True if the comment changed.
     """
     if not _awaiting_check(comment):
         return False
     now = timezone.now()
     guard = _check_guard(comment)
-    decided = {"checked_at": now, "next_check_at": None, "last_check_error": ""}
+    decided = {
+        "checked_at": now,
+        "next_check_at": None,
+        "check_claimed_at": None,
+        "last_check_error": "",
+    }
     if verdict is Verdict.HAM:
         rules = rules or ModerationSettings.load()
         decided |= {"check_state": CheckState.CHECKED, "verdict": Comment.Verdict.HAM}
@@ -166,6 +277,7 @@ def _not_checked(comment, guard, reason, detail, rules, now):
             {
                 "check_state": CheckState.OFF,
                 "next_check_at": None,
+                "check_claimed_at": None,
                 "last_check_error": spam.OFF,
                 "held_reason": gettext("spam checking is off"),
             },
@@ -176,31 +288,9 @@ def _not_checked(comment, guard, reason, detail, rules, now):
         return changed
     attempts = comment.check_attempts + 1
     error = f"{reason or spam.RETRY}: {detail}"[:300]
-    problem = (
-        gettext("Akismet misconfigured")
-        if reason == spam.MISCONFIGURED
-        else gettext("Akismet unreachable")
-    )
-    if now - comment.created_at >= RETRY_FOR:
-        changed = update(
-            comment,
-            guard,
-            {
-                "check_state": CheckState.GAVE_UP,
-                "check_attempts": attempts,
-                "next_check_at": None,
-                "last_check_error": error,
-                "held_reason": gettext("not checked: %(problem)s")
-                % {"problem": problem},
-            },
-            gettext(
-                "%(problem)s, gave up after %(attempts)s attempts: left to moderators"
-            )
-            % {"problem": problem, "attempts": attempts},
-        )
-        if changed:
-            _tell_moderators(comment, rules)
-        return changed
+    problem = _problem(reason)
+    if now - comment.created_at >= retry_for():
+        return _give_up(comment, guard, attempts, error, problem, rules)
     retry_at = now + backoff(attempts)
     return update(
         comment,
@@ -208,6 +298,7 @@ def _not_checked(comment, guard, reason, detail, rules, now):
         {
             "check_attempts": attempts,
             "next_check_at": retry_at,
+            "check_claimed_at": None,
             "last_check_error": error,
             "held_reason": gettext("not checked yet: %(problem)s")
             % {"problem": problem},
@@ -217,9 +308,62 @@ def _not_checked(comment, guard, reason, detail, rules, now):
     )
 
 
+def _problem(reason):
+    if reason == spam.MISCONFIGURED:
+        return gettext("Akismet misconfigured")
+    return gettext("Akismet unreachable")
+
+
+def _give_up(comment, guard, attempts, error, problem, rules):
+    changed = update(
+        comment,
+        guard,
+        {
+            "check_state": CheckState.GAVE_UP,
+            "check_attempts": attempts,
+            "next_check_at": None,
+            "check_claimed_at": None,
+            "last_check_error": error,
+            "held_reason": gettext("not checked: %(problem)s") % {"problem": problem},
+        },
+        gettext("%(problem)s, gave up after %(attempts)s attempts: left to moderators")
+        % {"problem": problem, "attempts": attempts},
+    )
+    if changed:
+        _tell_moderators(comment, rules)
+    return changed
+
+
+@in_site_language
+def give_up_expired(*, now=None, limit=500):
+    """
+    Leave to the moderators the due checks of comments older than retry_for(),
+    without asking Akismet again. Returns how many were given up.
+    """
+    now = now or timezone.now()
+    expired = Comment.objects.check_due(now).filter(created_at__lte=now - retry_for())
+    rules = None
+    count = 0
+    for comment in expired.order_by("next_check_at", "pk")[:limit]:
+        rules = rules or ModerationSettings.load()
+        problem = _problem(comment.last_check_error.partition(":")[0])
+        if _give_up(
+            comment,
+            _check_guard(comment),
+            comment.check_attempts,
+            comment.last_check_error,
+            problem,
+            rules,
+        ):
+            count += 1
+    return count
+
+
 def backoff(attempts):
     """The wait after the given number of failed attempts."""
-    return min(FIRST_RETRY * 2 ** (attempts - 1), MAX_RETRY)
+    # The exponent is bounded: after two weeks of retries 2**attempts minutes
+    # would be more days than a timedelta holds.
+    return min(FIRST_RETRY * 2 ** min(attempts - 1, 16), MAX_RETRY)
 
 
 def _awaiting_check(comment):
@@ -237,7 +381,7 @@ def _check_guard(comment):
         "status": Status.PENDING,
         "check_state": CheckState.UNCHECKED,
         "check_attempts": comment.check_attempts,
-        "next_check_at__isnull": False,
+        "next_check_at": comment.next_check_at,
     }
 
 
@@ -310,17 +454,34 @@ def same_author(comment):
 
 
 @in_site_language
-def send_report(comment, kind):
+def send_report(comment, kind, *, claim=None):
     """
     Send a moderator's correction ("spam" or "ham") to Akismet.
 
-    Does nothing unless the comment still has that report waiting. A failure
-    keeps it waiting, retried with back-off for RETRY_FOR; then it is dropped
-    with a note in the comment's history.
+    Does nothing unless the comment still has that report waiting, and claimed
+    with ``claim`` (or due, without one): like checks, reports are claimed, so
+    none is sent twice. A failure keeps it waiting, retried with back-off for
+    retry_for(); then it is dropped with a note in the comment's history.
     """
     if comment.report != kind or comment.next_report_at is None:
         return False
-    guard = {"report": kind, "report_attempts": comment.report_attempts}
+    now = timezone.now()
+    rows = Comment.objects.filter(
+        pk=comment.pk, report=kind, report_attempts=comment.report_attempts
+    )
+    if claim is None:
+        rows = rows.filter(next_report_at__lte=now)
+    else:
+        rows = rows.filter(next_report_at=claim)
+    until = claim_end(now, running_claim())
+    if not rows.update(next_report_at=until):
+        return False
+    comment.next_report_at = until
+    guard = {
+        "report": kind,
+        "report_attempts": comment.report_attempts,
+        "next_report_at": until,
+    }
     done = {"report": "", "report_attempts": 0, "next_report_at": None}
     result = spam.submit(comment, is_spam=kind == "spam")
     if result.verdict is not Verdict.UNCHECKED:
@@ -334,9 +495,8 @@ def send_report(comment, kind):
         return update(
             comment, guard, done, gettext("not reported to Akismet: spam checking off")
         )
-    now = timezone.now()
     attempts = comment.report_attempts + 1
-    if now - comment.status_changed_at >= RETRY_FOR:
+    if now - comment.status_changed_at >= retry_for():
         return update(
             comment,
             guard,

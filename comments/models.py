@@ -63,11 +63,22 @@ class CommentQuerySet(models.QuerySet):
         )
 
     def check_due(self, now=None):
-        """Pending comments whose spam check has not succeeded and is due again."""
-        return self.filter(
-            status=Comment.Status.PENDING,
-            check_state=Comment.CheckState.UNCHECKED,
-            next_check_at__lte=now or timezone.now(),
+        """Comments awaiting a check that is due (again, or its claim has lapsed)."""
+        return self.awaiting_check().filter(next_check_at__lte=now or timezone.now())
+
+    def check_waiting(self, now=None, *, everything=False):
+        """
+        Comments awaiting a check that nobody has claimed: due ones, and those
+        waiting out the back-off after a failure (``everything``: also those
+        never tried). A claimed check is left to whoever claimed it until its
+        claim lapses.
+        """
+        now = now or timezone.now()
+        unclaimed = models.Q(check_claimed_at__isnull=True)
+        if not everything:
+            unclaimed &= models.Q(check_attempts__gt=0)
+        return self.awaiting_check().filter(
+            models.Q(next_check_at__lte=now) | unclaimed, next_check_at__isnull=False
         )
 
     def report_due(self, now=None):
@@ -191,6 +202,11 @@ class Comment(models.Model):
     )
     check_attempts = models.PositiveSmallIntegerField(_("check attempts"), default=0)
     next_check_at = models.DateTimeField(_("next check"), null=True, blank=True)
+    # Set while a check is claimed (queued or running): next_check_at is then
+    # the end of the claim, after which the check counts as lost and is due.
+    check_claimed_at = models.DateTimeField(
+        _("check claimed at"), null=True, blank=True, editable=False
+    )
     last_check_error = models.CharField(
         _("last check error"), max_length=300, blank=True
     )

@@ -14,7 +14,7 @@ is published before it has been decided. The decision is split in steps:
   (optionally) about published ones.
 
 When Akismet cannot answer, the comment stays pending and is checked again with
-back-off, then left to the moderators (``checks.RETRY_FOR``). The comment row is
+back-off, then left to the moderators (``checks.retry_for``). The comment row is
 the source of truth; tasks are only nudges, so every function here is safe to
 run twice. Moderators change a comment's status through the verbs below
 (``approve``, ``mark_spam``…), which record who did what and queue the reports
@@ -33,7 +33,7 @@ from django.utils.translation import gettext
 
 from newsroom.proxies import client_ip
 
-from . import cache, spam, tasks
+from . import cache, checks, spam, tasks
 from .checks import in_site_language, record, same_author, update
 from .models import Comment, ModerationSettings
 
@@ -148,13 +148,16 @@ def receive(comment, *, request):
     comment.status = Status.PENDING
     comment.check_state = CheckState.UNCHECKED
     comment.created_at = comment.status_changed_at = now
-    comment.next_check_at = now + CHECK_GRACE
+    # Claimed for the check task queued below (checks.py): the sweep leaves it
+    # alone until the claim lapses, in case the task was lost.
+    comment.check_claimed_at = now
+    comment.next_check_at = checks.claim_end(now, CHECK_GRACE)
     comment.akismet_data = spam.comment_data(comment)
     # No transaction of its own, to keep intake cheap: the row is what matters,
     # and if the event or the task were lost, the sweep still checks the comment.
     comment.save()
     record(comment, gettext("received"), to_status=Status.PENDING)
-    transaction.on_commit(partial(tasks.check_comment.enqueue, comment_id=comment.pk))
+    tasks.enqueue_check(comment.pk, comment.next_check_at)
     return comment
 
 
@@ -329,12 +332,13 @@ def _actor_name(by):
 
 
 def _report_fields(kind):
-    return {"report": kind, "report_attempts": 0, "next_report_at": timezone.now()}
+    # Claimed for the task queued once the change commits (checks.py).
+    until = checks.claim_end(timezone.now(), checks.QUEUED_CLAIM)
+    return {"report": kind, "report_attempts": 0, "next_report_at": until}
 
 
 def _queue_report(comment):
-    task = tasks.report_spam if comment.report == "spam" else tasks.report_ham
-    transaction.on_commit(partial(task.enqueue, comment_id=comment.pk))
+    tasks.enqueue_report(comment.pk, comment.report, comment.next_report_at)
 
 
 def _notify_article_author(comment):

@@ -2,13 +2,22 @@
 Background tasks for comments. Each takes ids, loads the rows and calls
 ``checks`` or ``emails``; the rows say what is still to do, so a task that runs
 twice, late or never (``recheck_comments`` sweeps up after lost ones) does no
-harm.
+harm. A check or a report is queued only once claimed (``checks.claim_checks``),
+with its claim's token, so a duplicate task finds the claim gone and does nothing.
 """
 
+from datetime import datetime
+from functools import partial
+
+from django.db import transaction
 from django.tasks import task
+from django.utils import timezone
 
 from . import checks, emails
 from .models import Comment
+
+# Checks claimed and queued at a time when the backlog is re-queued.
+BATCH = 500
 
 
 def _comment(comment_id):
@@ -19,27 +28,38 @@ def _comment(comment_id):
     )
 
 
-@task
-def check_comment(comment_id):
-    """Check a pending comment for spam and decide its status."""
-    if comment := _comment(comment_id):
-        return checks.run_check(comment)
-    return False
+def _token(claim):
+    return datetime.fromisoformat(claim) if claim else None
 
 
 @task
-def report_spam(comment_id):
+def check_comment(comment_id, claim=None):
+    """
+    Check a pending comment for spam and decide its status; when Akismet
+    answers, queue at once the checks still waiting after earlier failures.
+    """
+    comment = _comment(comment_id)
+    if comment is None:
+        return False
+    outcome = checks.run_check(comment, claim=_token(claim))
+    if outcome is checks.Outcome.ANSWERED:
+        queue_checks(Comment.objects.check_waiting())
+    return bool(outcome)
+
+
+@task
+def report_spam(comment_id, claim=None):
     """Tell Akismet that a comment it let through is spam."""
     if comment := _comment(comment_id):
-        return checks.send_report(comment, "spam")
+        return checks.send_report(comment, "spam", claim=_token(claim))
     return False
 
 
 @task
-def report_ham(comment_id):
+def report_ham(comment_id, claim=None):
     """Tell Akismet that a comment it took for spam is not spam."""
     if comment := _comment(comment_id):
-        return checks.send_report(comment, "ham")
+        return checks.send_report(comment, "ham", claim=_token(claim))
     return False
 
 
@@ -49,3 +69,69 @@ def notify_article_author(comment_id):
     if comment := _comment(comment_id):
         return emails.email_article_author(comment)
     return 0
+
+
+def enqueue_check(comment_id, token, *, after_commit=True):
+    """
+    Queue a claimed check, once the claim commits (``after_commit``: the row
+    may be new), or at once (the sweep, whose claims are committed already).
+    """
+    enqueue = partial(
+        check_comment.enqueue, comment_id=comment_id, claim=token.isoformat()
+    )
+    if after_commit:
+        transaction.on_commit(enqueue)
+    else:
+        enqueue()
+
+
+def enqueue_report(comment_id, kind, token, *, after_commit=True):
+    """Queue a claimed report to Akismet, like ``enqueue_check``."""
+    task = report_spam if kind == "spam" else report_ham
+    enqueue = partial(task.enqueue, comment_id=comment_id, claim=token.isoformat())
+    if after_commit:
+        transaction.on_commit(enqueue)
+    else:
+        enqueue()
+
+
+def queue_checks(waiting, *, limit=None):
+    """
+    Claim and queue the checks of ``waiting`` (a queryset of comments), in
+    batches; returns how many were queued.
+    """
+    queued = 0
+    while limit is None or queued < limit:
+        size = BATCH if limit is None else min(BATCH, limit - queued)
+        ids, token = checks.claim_checks(waiting, limit=size, now=timezone.now())
+        for pk in ids:
+            enqueue_check(pk, token, after_commit=False)
+        queued += len(ids)
+        if len(ids) < size:
+            break
+    return queued
+
+
+def probe(waiting, *, tries=5):
+    """
+    Run one waiting check here and now, to learn whether Akismet answers before
+    queueing the others. Returns the outcome that tells (ANSWERED or FAILED), or
+    None when there was nothing to ask Akismet about.
+    """
+    for _ in range(tries):
+        ids, token = checks.claim_checks(waiting, limit=1)
+        if not ids:
+            return None
+        comment = _comment(ids[0])
+        outcome = checks.run_check(comment, claim=token)
+        if outcome in (checks.Outcome.ANSWERED, checks.Outcome.FAILED):
+            return outcome
+    return None
+
+
+def queue_reports(*, limit):
+    """Claim and queue the due reports to Akismet; returns how many."""
+    claimed, token = checks.claim_reports(limit=limit)
+    for pk, kind in claimed:
+        enqueue_report(pk, kind, token, after_commit=False)
+    return len(claimed)

@@ -395,6 +395,9 @@ AKISMET_BLOG_URL = env.str("AKISMET_BLOG_URL", SITE_URL)
 AKISMET_API_URL = env.str("AKISMET_API_URL", "https://rest.akismet.com").rstrip("/")
 AKISMET_TIMEOUT = env.float("AKISMET_TIMEOUT", 5.0)
 AKISMET_IS_TEST = env.bool("AKISMET_IS_TEST", DEBUG)
+# Days a comment's check (and a report to Akismet) is retried while Akismet does
+# not answer, before it is left to the moderators; WordPress also gives 15.
+AKISMET_RETRY_DAYS = env.int("AKISMET_RETRY_DAYS", 15)
 
 # Comments
 

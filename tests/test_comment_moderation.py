@@ -207,7 +207,11 @@ def test_mark_spam_enqueues_a_spam_report_after_commit(
         act(client, "mark_spam", comment)
 
     assert [c.func.__self__.name for c in callbacks] == ["report_spam"]
-    assert callbacks[0].keywords == {"comment_id": comment.pk}
+    comment.refresh_from_db()
+    assert callbacks[0].keywords == {
+        "comment_id": comment.pk,
+        "claim": comment.next_report_at.isoformat(),
+    }
 
 
 def test_mark_spam_sends_submit_spam_with_the_data_sent_at_check_time(

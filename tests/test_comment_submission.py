@@ -97,9 +97,12 @@ def test_check_task_is_enqueued_after_commit(
         client.post(post_url(article), comment_data(article))
     comment = Comment.objects.get()
     assert len(callbacks) >= 1
-    assert queued == [{"comment_id": comment.pk}]
+    # Queued with its claim: the time its claim ends, as the row holds it.
+    assert queued == [
+        {"comment_id": comment.pk, "claim": comment.next_check_at.isoformat()}
+    ]
     assert comment.check_state == Comment.CheckState.UNCHECKED
-    assert comment.next_check_at is not None
+    assert comment.check_claimed_at is not None
 
 
 @pytest.mark.django_db(transaction=True)
@@ -111,13 +114,16 @@ def test_posting_stays_within_the_query_budget(
     monkeypatch,
     akismet_sync_class,
 ):
-    """Posting a comment, spam check included in-process, takes at most 12 queries."""
+    """
+    Posting a comment, spam check included in-process, takes at most 14 queries
+    (two of them claim the check and look for checks waiting after a failure).
+    """
     monkeypatch.setattr("comments.spam.client_class", akismet_sync_class)
     settings.AKISMET_API_KEY = "test-key"
     article = ArticleFactory()
     CommentFactory.create_batch(3, article=article, approved=True)
     client.get(article.get_absolute_url())
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         response = post_comment(article)
     assert response.status_code == 302
     assert Comment.objects.latest("pk").status == Comment.Status.SPAM

@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from comments import checks, moderation, spam, tasks
+from comments.management.commands.recheck_comments import Command as RecheckCommand
 from comments.models import Comment
 from tests.akismet_server import SPAM_AUTHOR
 from tests.factories import CommentFactory, UserFactory
@@ -120,7 +121,7 @@ def test_running_the_check_twice_is_harmless(test_client):
     """A second run, or a late task, on a decided comment changes nothing."""
     comment = check(received())
     events = comment.events.count()
-    assert checks.run_check(comment) is False
+    assert checks.run_check(comment) is checks.Outcome.SKIPPED
     assert tasks.check_comment.enqueue(comment_id=comment.pk).return_value is False
     comment.refresh_from_db()
     assert comment.status == Comment.Status.SPAM
@@ -237,10 +238,10 @@ def test_invalid_key_stays_pending_and_is_logged(akismet_server, caplog):
 
 
 @pytest.mark.django_db
-def test_retries_back_off_for_a_day_then_give_up(
+def test_retries_back_off_for_15_days_then_give_up(
     akismet_server, mailoutbox, django_capture_on_commit_callbacks
 ):
-    """Failed checks retry with growing waits for 24 hours, then moderators decide."""
+    """Failed checks retry with growing waits for 15 days, then moderators decide."""
     UserFactory(username="mod", is_superuser=True, email="mod@example.org")
     akismet_server.mode = "error"
     with time_machine.travel(START, tick=False) as clock:
@@ -259,7 +260,7 @@ def test_retries_back_off_for_a_day_then_give_up(
     assert comment.check_state == Comment.CheckState.GAVE_UP
     assert comment.status == Comment.Status.PENDING
     assert comment.checked_at is None
-    assert timezone.now() - comment.created_at >= timedelta(hours=24)
+    assert timezone.now() - comment.created_at >= timedelta(days=15)
     assert comment.events.last().message.startswith(
         "Akismet irraggiungibile, abbandonato dopo"
     )
@@ -272,8 +273,9 @@ def test_retries_back_off_for_a_day_then_give_up(
 
 
 @pytest.mark.django_db
-def test_gives_up_only_after_24_hours(akismet_server):
-    """The last retry happens at least 24 hours after the comment arrived."""
+def test_gives_up_only_after_akismet_retry_days(akismet_server, settings):
+    """The last retry happens AKISMET_RETRY_DAYS after the comment arrived."""
+    settings.AKISMET_RETRY_DAYS = 2
     akismet_server.mode = "error"
     with time_machine.travel(START, tick=False) as clock:
         comment = received()
@@ -284,27 +286,45 @@ def test_gives_up_only_after_24_hours(akismet_server):
             comment.refresh_from_db()
             if comment.next_check_at:
                 clock.move_to(comment.next_check_at)
-    assert attempts_at[-1] - START >= timedelta(hours=24)
-    assert attempts_at[-2] - START < timedelta(hours=24)
+    assert attempts_at[-1] - START >= timedelta(days=2)
+    assert attempts_at[-2] - START < timedelta(days=2)
+
+
+def loop_sweep():
+    """One turn of ``recheck_comments --loop``: only the due checks."""
+    return RecheckCommand().sweep(500)
 
 
 @pytest.mark.django_db
 def test_comment_is_checked_when_the_server_returns(akismet_server):
-    """After an outage the sweep checks the waiting comment, and it is published."""
+    """After an outage the loop checks the waiting comment once due; published."""
     akismet_server.mode = "error"
     with time_machine.travel(START, tick=False) as clock:
         comment = check(received())
         assert comment.status == Comment.Status.PENDING
         akismet_server.mode = "ok"
-        call_command("recheck_comments", verbosity=0)
+        loop_sweep()
         comment.refresh_from_db()
         assert comment.status == Comment.Status.PENDING  # not due yet
         clock.move_to(comment.next_check_at)
-        call_command("recheck_comments", verbosity=0)
+        loop_sweep()
     comment.refresh_from_db()
     assert comment.status == Comment.Status.APPROVED
     assert comment.check_attempts == 1
     assert comment.last_check_error == ""
+
+
+@pytest.mark.django_db
+def test_recheck_by_hand_checks_every_waiting_comment_now(akismet_server):
+    """Run by hand, recheck_comments does not wait for the back-off to end."""
+    akismet_server.mode = "error"
+    comment = check(received())
+    assert comment.next_check_at > timezone.now()
+    akismet_server.mode = "ok"
+    call_command("recheck_comments", verbosity=0)
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.APPROVED
+    assert len(akismet_server.calls("comment-check")) == 2
 
 
 @pytest.mark.django_db
@@ -322,12 +342,26 @@ def test_sweep_picks_up_a_lost_task(akismet_server):
 
 @pytest.mark.django_db
 def test_sweep_skips_comments_not_due_or_decided(akismet_server):
-    """Comments not yet due, decided by a moderator, or already checked are left."""
+    """
+    Comments not yet due, decided by a moderator, or already checked are left;
+    by hand too, and a claimed check (its task queued or running) is left to it.
+    """
     later = CommentFactory(next_check_at=timezone.now() + timedelta(minutes=5))
+    claimed = CommentFactory(
+        next_check_at=timezone.now() + timedelta(minutes=5),
+        check_claimed_at=timezone.now(),
+    )
     decided = CommentFactory(next_check_at=None)
     approved = CommentFactory(approved=True, next_check_at=timezone.now())
-    call_command("recheck_comments", verbosity=0)
+    loop_sweep()
     assert akismet_server.calls("comment-check") == []
+    call_command("recheck_comments", verbosity=0)
+    assert [c["comment_author"] for c in akismet_server.calls("comment-check")] == [
+        later.author_name
+    ]
+    later.status = Comment.Status.APPROVED
+    claimed.refresh_from_db()
+    assert claimed.status == Comment.Status.PENDING
     for comment in (later, decided, approved):
         old = comment.status
         comment.refresh_from_db()
@@ -402,10 +436,10 @@ def test_failed_report_is_retried_by_the_sweep(
 
 
 @pytest.mark.django_db
-def test_report_is_abandoned_after_a_day(
+def test_report_is_abandoned_after_akismet_retry_days(
     akismet_server, django_capture_on_commit_callbacks
 ):
-    """Reports are not retried forever: after 24 hours the history says so."""
+    """Reports are not retried forever: after 15 days the history says so."""
     comment = check(received())
     akismet_server.mode = "error"
     with time_machine.travel(timezone.now(), tick=False) as clock:

@@ -4,6 +4,12 @@ due again, and spam/ham reports to Akismet still waiting to be sent.
 
 Run it every few minutes (cron, a systemd timer), or keep it running with
 ``--loop SECONDS``; ``make run`` starts the loop next to the development server.
+
+A sweep first asks Akismet about one waiting comment, here and now, and queues
+the others only if Akismet answered: a long outage costs one call per sweep,
+not one per comment. Run by hand (without ``--loop``) it checks every comment
+still waiting, not only those whose retry is due. Comments older than
+AKISMET_RETRY_DAYS are left to the moderators without asking again.
 """
 
 import logging
@@ -11,9 +17,8 @@ import time
 
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
-from django.utils import timezone
 
-from comments import tasks
+from comments import checks, tasks
 from comments.models import Comment
 
 logger = logging.getLogger(__name__)
@@ -21,8 +26,9 @@ logger = logging.getLogger(__name__)
 
 class Command(BaseCommand):
     help = (
-        "Re-queue spam checks that are due (Akismet was slow, down or misconfigured, "
-        "or the task was lost) and reports to Akismet that have not gone through."
+        "Check the comments still waiting for Akismet (it was slow, down or "
+        "misconfigured, or the task was lost) and send the reports to Akismet "
+        "that have not gone through. With --loop, only those that are due."
     )
 
     def add_arguments(self, parser):
@@ -30,21 +36,26 @@ class Command(BaseCommand):
             "--loop",
             type=float,
             metavar="SECONDS",
-            help="Keep running, sweeping again every SECONDS seconds.",
+            help="Keep running, sweeping the due checks every SECONDS seconds.",
         )
         parser.add_argument(
             "--limit",
             type=int,
-            default=500,
-            help="At most this many comments of each kind per sweep (default 500).",
+            default=5000,
+            help="At most this many comments of each kind per sweep (default 5000).",
         )
 
-    def handle(self, *args, loop=None, limit=500, **options):
+    def handle(self, *args, loop=None, limit=5000, **options):
         if not loop:
-            checks, reports = self.sweep(limit)
+            outcome, queued, reports = self.sweep(limit, everything=True)
             if options["verbosity"]:
+                if outcome is checks.Outcome.FAILED:
+                    self.stdout.write(
+                        "Akismet did not answer: nothing else queued; the checks "
+                        "are retried later."
+                    )
                 self.stdout.write(
-                    f"Re-queued {checks} spam check(s) and {reports} report(s) "
+                    f"Re-queued {queued} spam check(s) and {reports} report(s) "
                     "to Akismet."
                 )
             return
@@ -61,27 +72,32 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             pass
 
-    def sweep(self, limit):
-        now = timezone.now()
-        checks = list(
-            Comment.objects.check_due(now)
-            .order_by("next_check_at")
-            .values_list("pk", flat=True)[:limit]
+    def sweep(self, limit, *, everything=False):
+        """
+        Ask Akismet about one waiting check; if it answers, queue the others.
+        Returns the probe's outcome (None: nothing to ask), the number of checks
+        and of reports queued.
+        """
+        checks.give_up_expired(limit=limit)
+        waiting = (
+            Comment.objects.check_waiting(everything=True)
+            if everything
+            else Comment.objects.check_due()
         )
-        for pk in checks:
-            tasks.check_comment.enqueue(comment_id=pk)
-        reports = list(
-            Comment.objects.report_due(now)
-            .order_by("next_report_at")
-            .values_list("pk", "report")[:limit]
-        )
-        for pk, kind in reports:
-            task = tasks.report_spam if kind == "spam" else tasks.report_ham
-            task.enqueue(comment_id=pk)
-        if checks or reports:
+        outcome = tasks.probe(waiting)
+        queued = reports = 0
+        if outcome is checks.Outcome.ANSWERED:
+            queued = 1 + tasks.queue_checks(waiting, limit=limit)
+            # The checks waiting out their back-off after failures, not due yet.
+            queued += tasks.queue_checks(Comment.objects.check_waiting(), limit=limit)
+        if outcome is not checks.Outcome.FAILED:
+            reports = tasks.queue_reports(limit=limit)
+        if queued or reports or outcome is checks.Outcome.FAILED:
             logger.info(
-                "Re-queued %d spam check(s) and %d report(s) to Akismet",
-                len(checks),
-                len(reports),
+                "Comment sweep: Akismet %s; queued %d spam check(s) and %d "
+                "report(s) to Akismet",
+                outcome.value if outcome else "not asked",
+                queued,
+                reports,
             )
-        return len(checks), len(reports)
+        return outcome, queued, reports
