@@ -211,6 +211,11 @@ DONE_MESSAGES = {
         "%(count)d comments restored from the trash.",
         "count",
     ),
+    "check_now": ngettext_lazy(
+        "%(count)d comment queued for a check with Akismet.",
+        "%(count)d comments queued for a check with Akismet.",
+        "count",
+    ),
     "delete": ngettext_lazy(
         "%(count)d comment deleted permanently.",
         "%(count)d comments deleted permanently.",
@@ -259,6 +264,7 @@ class CommentAdmin(admin.ModelAdmin):
         "mark_not_spam",
         "trash",
         "restore",
+        "check_now",
         "delete_selected",
     ]
     fieldsets = [
@@ -469,6 +475,13 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description=_("Restore from trash"), permissions=["moderate"])
     def restore(self, request, queryset):
         self._bulk(request, queryset, moderation.restore, DONE_MESSAGES["restore"])
+
+    @admin.action(description=_("Check with Akismet now"), permissions=["moderate"])
+    def check_now(self, request, queryset):
+        if not spam.is_enabled():
+            self.message_user(request, spam_check_warnings()[0], messages.ERROR)
+            return
+        self._bulk(request, queryset, moderation.check_now, DONE_MESSAGES["check_now"])
 
     # Named like admin's own action, which it replaces, so that admin's
     # confirmation page posts back here.

@@ -328,6 +328,47 @@ def _actor_name(by):
     return by.get_username() if by is not None else gettext("the system")
 
 
+@in_site_language
+def check_now(comment, *, by):
+    """
+    Ask Akismet about a pending comment now (WordPress's "Check for spam"): one
+    waiting out its back-off, given up on, or received while checking was off.
+    A check already claimed (queued or running) is left to it. Returns True if
+    the check was queued.
+    """
+    if comment.status != Status.PENDING or not spam.is_enabled():
+        return False
+    now = timezone.now()
+    if comment.check_state == CheckState.UNCHECKED:
+        if comment.next_check_at is None:
+            return False
+        in_flight = comment.check_claimed_at and comment.next_check_at > now
+        if in_flight:
+            return False
+    elif comment.check_state not in (CheckState.GAVE_UP, CheckState.OFF):
+        return False
+    until = checks.claim_end(now, checks.QUEUED_CLAIM)
+    changed = update(
+        comment,
+        {
+            "status": Status.PENDING,
+            "check_state": comment.check_state,
+            "check_attempts": comment.check_attempts,
+            "next_check_at": comment.next_check_at,
+        },
+        {
+            "check_state": CheckState.UNCHECKED,
+            "next_check_at": until,
+            "check_claimed_at": now,
+        },
+        _by(gettext("Akismet check asked for by %(user)s"), by),
+        by=by,
+    )
+    if changed:
+        tasks.enqueue_check(comment.pk, until)
+    return changed
+
+
 # Reports to Akismet ------------------------------------------------------------
 
 
