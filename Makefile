@@ -17,7 +17,7 @@ PYTHON_OK := import sys; sys.exit(sys.version_info < (3, 12))
 PYTHON_CANDIDATES := $(or $(PYTHON),python3.14 python3.13 python3.12 python3 \
 	$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.*/bin/python3 2>/dev/null | sort -rV))
 
-.PHONY: help run test test-browser test-integration check messages compile-messages worker bench bench-import clean
+.PHONY: help run test test-browser test-integration check messages compile-messages worker bench bench-import bench-faults clean
 
 help:
 	@echo "make run           install, migrate, load the demo content, serve on http://127.0.0.1:8000/ (PORT=8001 for another port)"
@@ -29,6 +29,7 @@ help:
 	@echo "make worker        run queued background tasks (TASKS_BACKEND=database)"
 	@echo "make bench         the benchmark (SIZE=large on PostgreSQL, BENCH_ARGS=--scale-out)"
 	@echo "make bench-import  the WordPress import of 10,000 posts and 100,000 comments: time, peak memory"
+	@echo "make bench-faults  Akismet down, slow, garbage and back while readers post (BENCH_ARGS=--task-workers 4)"
 	@echo "make clean         remove .venv and generated files"
 
 # The virtualenv, rebuilt when pyproject.toml changes or its Python is too old.
@@ -128,6 +129,10 @@ bench: $(VENV)/.installed
 # for an empty PostgreSQL database of its own.
 bench-import: $(VENV)/.installed
 	$(PY) -m tests.benchmark.wordpress_import $(BENCH_ARGS)
+
+# Akismet ok, down, slow, garbage, ok while readers post (about 3 minutes).
+bench-faults: $(VENV)/.installed
+	$(PY) -m tests.benchmark.akismet_faults $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info staticfiles .pytest_cache test-results

@@ -16,6 +16,10 @@ Modes switch it into failure: ``error`` (HTTP 500), ``slow`` (answers after
 "invalid"), ``garbage`` (an unexpected body). Every request's form data is kept in
 ``requests`` for assertions.
 
+Run as a process (``--log FILE``), it also appends each request, as a line of
+JSON, to FILE, and ``POST /_control`` with ``mode=…`` (and ``slow_seconds=…``)
+switches its mode: the Akismet faults benchmark drives it so.
+
 Run it by hand (the site then checks comments against it)::
 
     .venv/bin/python -m tests.akismet_server --port 8765
@@ -23,6 +27,7 @@ Run it by hand (the site then checks comments against it)::
 """
 
 import argparse
+import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -37,8 +42,9 @@ MODES = ("ok", "discard", "error", "slow", "invalid", "garbage")
 class AkismetServer:
     """An Akismet-compatible server on 127.0.0.1, in a background thread."""
 
-    def __init__(self, port=0, *, delay=0.0, quiet=True):
+    def __init__(self, port=0, *, delay=0.0, quiet=True, log=None):
         self.mode = "ok"
+        self.log = log  # an open file: one JSON line per request
         self.delay = delay  # added to every answer (e.g. 0.3 for load tests)
         self.slow_seconds = 3.0
         self.requests = []
@@ -75,11 +81,16 @@ class AkismetServer:
 
     def answer(self, path, data):
         """Return (status, body, headers) for a request."""
+        mode = self.mode
         with self._lock:
             self.requests.append((path, data))
+            if self.log:
+                line = {"path": path, "mode": mode, "time": time.time()}
+                line["comment_content"] = data.get("comment_content", "")
+                self.log.write(json.dumps(line) + "\n")
+                self.log.flush()
         if self.delay:
             time.sleep(self.delay)
-        mode = self.mode
         if mode == "slow":
             time.sleep(self.slow_seconds)
         if mode == "error":
@@ -113,6 +124,12 @@ class AkismetServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length).decode("utf-8")
                 data = {k: v[-1] for k, v in parse_qs(raw).items()}
+                if self.path == "/_control" and server.log:
+                    server.mode = data.get("mode", server.mode)
+                    if "slow_seconds" in data:
+                        server.slow_seconds = float(data["slow_seconds"])
+                    self._reply(200, server.mode, {})
+                    return
                 data["_user_agent"] = self.headers.get("User-Agent", "")
                 self._reply(*server.answer(self.path, data))
 
@@ -148,9 +165,15 @@ def main(argv=None):
     parser.add_argument(
         "--delay", type=float, default=0.0, help="seconds to wait before answering"
     )
+    parser.add_argument(
+        "--log",
+        metavar="FILE",
+        help="append each request to FILE as JSON, and accept POST /_control",
+    )
     args = parser.parse_args(argv)
+    log = open(args.log, "a", encoding="utf-8") if args.log else None  # noqa: SIM115
     try:
-        server = AkismetServer(args.port, delay=args.delay, quiet=False)
+        server = AkismetServer(args.port, delay=args.delay, quiet=bool(log), log=log)
     except OSError as exc:
         parser.exit(
             1,

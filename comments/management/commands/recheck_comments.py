@@ -7,8 +7,8 @@ Run it every few minutes (cron, a systemd timer), or keep it running with
 
 A sweep first asks Akismet about one waiting comment, here and now, and queues
 the others only if Akismet answered: a long outage costs one call per sweep,
-not one per comment. Run by hand (without ``--loop``) it checks every comment
-still waiting, not only those whose retry is due. Comments older than
+not one per comment. Run by hand (without ``--loop`` or ``--due``) it checks
+every comment still waiting, not only those whose retry is due. Comments older than
 AKISMET_RETRY_DAYS are left to the moderators without asking again.
 """
 
@@ -39,15 +39,20 @@ class Command(BaseCommand):
             help="Keep running, sweeping the due checks every SECONDS seconds.",
         )
         parser.add_argument(
+            "--due",
+            action="store_true",
+            help="Only the checks that are due, as --loop does (for cron).",
+        )
+        parser.add_argument(
             "--limit",
             type=int,
             default=5000,
             help="At most this many comments of each kind per sweep (default 5000).",
         )
 
-    def handle(self, *args, loop=None, limit=5000, **options):
+    def handle(self, *args, loop=None, limit=5000, due=False, **options):
         if not loop:
-            outcome, queued, reports = self.sweep(limit, everything=True)
+            outcome, queued, reports = self.sweep(limit, everything=not due)
             if options["verbosity"]:
                 if outcome is checks.Outcome.FAILED:
                     self.stdout.write(
