@@ -276,7 +276,10 @@ def report(args, poster, rows, waiting, calls, backlog, recovered_at, empty_at, 
     say(f"  published unchecked                  {unchecked_public.count()}")
     if since is not None:
         say(f"  recovery → last held comment checked {since:.1f} s")
-    say(f"  recovery → empty backlog             {empty_at - recovered_at:.1f} s")
+    say(
+        f"  recovery → empty backlog             {empty_at - recovered_at:.1f} s "
+        "(readers post until the end of the last phase)"
+    )
     failed = lost or unchecked_public.exists() or left or once != stored
     sys.exit(1 if failed else 0)
 
