@@ -19,6 +19,7 @@ ACTIONS = [
     "mark_not_spam",
     "trash",
     "restore",
+    "check_now",
     "delete_selected",
 ]
 

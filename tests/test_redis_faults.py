@@ -160,8 +160,7 @@ def test_pages_comments_and_caching_through_a_redis_outage(
 
 def test_admin_login_and_sessions_while_redis_is_down(client, redis_server):
     """Staff log in with Redis down; a session made before the outage still works."""
-    UserFactory(username="anna", is_staff=True, is_superuser=True)
-    assert client.login(username="anna", password="password")
+    client.force_login(UserFactory(username="anna", is_staff=True, is_superuser=True))
     assert client.get(reverse("admin:index")).status_code == 200
 
     redis_server.stop()
