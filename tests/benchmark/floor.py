@@ -26,6 +26,9 @@ MIDDLEWARE = []
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
+    # A comment may hang on a static page (imported from WordPress).
+    "django.contrib.sites",
+    "django.contrib.flatpages",
     "imagekit",
     "articles",
     "comments",
