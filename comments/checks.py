@@ -26,6 +26,7 @@ from datetime import timedelta
 from functools import partial, wraps
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import transaction
 from django.db.models import Q
 from django.utils import formats, timezone, translation
@@ -83,6 +84,18 @@ def claim_end(now, length):
     # A few random microseconds make every claim's token its own, even for two
     # claims made in the same instant.
     return now + length + timedelta(microseconds=secrets.randbelow(1000))
+
+
+# Set when a check fails and is to be retried: the next check that Akismet
+# answers re-queues the waiting ones at once (``take_failed_checks``). Kept in
+# the cache, so an answered check costs no query; if it is lost (the cache was
+# emptied), the sweep's probe still finds the waiting checks.
+FAILED_CHECKS = "comments:akismet-failed-checks"
+
+
+def take_failed_checks():
+    """Return True, once, if checks have failed since this was last asked."""
+    return bool(caches["default"].delete(FAILED_CHECKS))
 
 
 class Outcome(enum.Enum):
@@ -292,6 +305,7 @@ def _not_checked(comment, guard, reason, detail, rules, now):
     if now - comment.created_at >= retry_for():
         return _give_up(comment, guard, attempts, error, problem, rules)
     retry_at = now + backoff(attempts)
+    caches["default"].set(FAILED_CHECKS, True, timeout=None)
     return update(
         comment,
         guard,

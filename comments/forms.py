@@ -9,6 +9,7 @@ from crispy_forms.layout import Div, Layout, Submit
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -17,6 +18,13 @@ from newsroom.middleware import CONTROL_CHARACTERS
 from .models import Comment
 
 logger = logging.getLogger(__name__)
+
+no_control_characters = RegexValidator(
+    CONTROL_CHARACTERS,
+    _("Please remove the control characters from this field."),
+    code="control_characters",
+    inverse_match=True,
+)
 
 ISSUED_SALT = "comments.form.issued"
 # A form shown longer ago than this is stale: the reader gets a fresh one.
@@ -88,6 +96,9 @@ class CommentForm(forms.ModelForm):
         self.article = article
         self.user = user if user is not None and user.is_authenticated else None
         self.fields["author_url"].assume_scheme = "https"
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                field.validators.append(no_control_characters)
         self.fields["body"].strip = True
         if self.user:
             # Logged-in readers comment under their account.
@@ -133,26 +144,7 @@ class CommentForm(forms.ModelForm):
             self.data = self.data.copy()
             self.data[self.add_prefix("issued")] = issue_token(self.article.pk)
 
-    def _clean_text(self, name):
-        value = self.cleaned_data[name]
-        if CONTROL_CHARACTERS.search(value):
-            raise forms.ValidationError(
-                _("Please remove the control characters from this field."),
-                code="control_characters",
-            )
-        return value
-
-    def clean_author_name(self):
-        return self._clean_text("author_name")
-
-    def clean_author_email(self):
-        return self._clean_text("author_email")
-
-    def clean_author_url(self):
-        return self._clean_text("author_url")
-
     def clean_body(self):
-        self._clean_text("body")
         body = self.cleaned_data["body"]
         limit = settings.COMMENTS_MAX_LENGTH
         if len(body) > limit:

@@ -22,13 +22,15 @@ class CommentQuerySet(models.QuerySet):
     def trash(self):
         return self.filter(status=Comment.Status.TRASH)
 
-    def on_article_page(self, article, own_pending=()):
+    def shown(self, *, article=None, page=None, own_pending=()):
         """
-        The comments readers see under an article, oldest first: approved ones,
-        plus the given pending ones (the reader's own, shown only to them).
+        The comments readers see under an article or a static page, oldest
+        first: approved ones, plus the given pending ones (the reader's own,
+        shown only to them).
         """
+        where = {"article": article} if article is not None else {"page": page}
         return (
-            self.filter(article=article)
+            self.filter(**where)
             .filter(
                 models.Q(status=Comment.Status.APPROVED)
                 | models.Q(status=Comment.Status.PENDING, pk__in=list(own_pending))
@@ -36,6 +38,7 @@ class CommentQuerySet(models.QuerySet):
             .only(
                 "pk",
                 "article_id",
+                "page_id",
                 "parent_id",
                 "former_id",
                 "kind",
@@ -45,14 +48,6 @@ class CommentQuerySet(models.QuerySet):
                 "status",
                 "created_at",
             )
-            .order_by("created_at", "pk")
-        )
-
-    def on_static_page(self, page):
-        """The approved comments under a static page, oldest first."""
-        return (
-            self.filter(page=page, status=Comment.Status.APPROVED)
-            .defer("akismet_data", "body", "user_agent", "referrer")
             .order_by("created_at", "pk")
         )
 

@@ -128,7 +128,7 @@ def _repeated(comment, ip):
 
 
 @in_site_language
-def receive(comment, *, request):
+def receive(comment, *, request, rules=None):
     """
     Save a reader's new comment as pending and queue its spam check.
 
@@ -138,7 +138,8 @@ def receive(comment, *, request):
     """
     now = timezone.now()
     if comment.parent_id:
-        comment.parent_id = _within_depth(comment.parent_id)
+        rules = rules or ModerationSettings.load()
+        comment.parent_id = _within_depth(comment.parent_id, rules)
     comment.ip_address = client_ip(request)
     comment.user_agent = request.headers.get("user-agent", "")[:1000]
     comment.referrer = request.headers.get("referer", "")[:1000]
@@ -166,7 +167,7 @@ def receive(comment, *, request):
 MAX_ANCESTORS = 50
 
 
-def _within_depth(parent_id):
+def _within_depth(parent_id, rules):
     """
     The comment a reply hangs on: the one replied to, unless that one is at the
     depth limit (``thread_depth``); then its ancestor one level up, so the reply
@@ -174,7 +175,7 @@ def _within_depth(parent_id):
     answers, as the threads of WordPress flatten at their limit. With a limit of
     one level, replies become comments of their own (None).
     """
-    limit = max(ModerationSettings.load().thread_depth, 1)
+    limit = max(rules.thread_depth, 1)
     ancestors = [parent_id]  # the parent, then up to its thread's root
     while len(ancestors) < MAX_ANCESTORS:
         above = (

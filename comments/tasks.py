@@ -42,7 +42,7 @@ def check_comment(comment_id, claim=None):
     if comment is None:
         return False
     outcome = checks.run_check(comment, claim=_token(claim))
-    if outcome is checks.Outcome.ANSWERED:
+    if outcome is checks.Outcome.ANSWERED and checks.take_failed_checks():
         queue_checks(Comment.objects.check_waiting())
     return bool(outcome)
 

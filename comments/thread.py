@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from newsroom import pagecache
+from newsroom.templatetags.site import datetime_attr
 
 from . import moderation
 from .cache import comments_of
@@ -138,7 +139,7 @@ def render_thread(nodes, query):
             f'<header class="comment__meta">\n'
             f'<span id="comment-{pk}-author" class="comment__author">{author}</span>\n'
             f'<a class="comment__permalink" href="#comment-{pk}"><time datetime="'
-            f'{created.replace(microsecond=0).isoformat()}">'
+            f'{datetime_attr(created)}">'
             f"{escape(formats.date_format(created, 'DATETIME_FORMAT'))}</time></a>\n"
             f"</header>\n"
         )
@@ -191,7 +192,7 @@ def section(request, article):
         pagecache.personal_cookies(request, PENDING_COOKIE, AUTHOR_COOKIE)
     rules = ModerationSettings.load()
     own_pending = pending_ids(request) if request else []
-    comments = list(Comment.objects.on_article_page(article, own_pending))
+    comments = list(Comment.objects.shown(article=article, own_pending=own_pending))
     approved_count = sum(c.status == Comment.Status.APPROVED for c in comments)
     roots, flatten = build_thread(comments, rules.thread_depth)
 
@@ -267,7 +268,7 @@ def page_section(page):
     The comments under a static page: imported with it, shown as they were.
     New comments go on articles only, so there is no form.
     """
-    comments = list(Comment.objects.on_static_page(page))
+    comments = list(Comment.objects.shown(page=page))
     if not comments:
         return {"count": 0}
     rules = ModerationSettings.load()

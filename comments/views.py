@@ -9,6 +9,7 @@ from articles.models import Article
 from . import moderation
 from .cookies import remember_author, remember_pending
 from .forms import CommentForm
+from .models import ModerationSettings
 from .thread import FOCUS_PARAMETER
 
 
@@ -32,10 +33,13 @@ class CommentPostView(CreateView):
         return kwargs | {"article": self.article, "user": self.request.user}
 
     def form_valid(self, form):
-        if refused := moderation.refusal(form.instance, request=self.request):
+        # The rules, read once for the refusals and for receiving the comment.
+        rules = ModerationSettings.load()
+        refused = moderation.refusal(form.instance, request=self.request, rules=rules)
+        if refused:
             form.add_error(None, refused)
             return self.form_invalid(form)
-        comment = moderation.receive(form.instance, request=self.request)
+        comment = moderation.receive(form.instance, request=self.request, rules=rules)
         messages.success(self.request, gettext("Thank you for your comment."))
         response = redirect(comment_url(comment, self.article))
         return remember_author(remember_pending(response, self.request, comment), form)

@@ -77,8 +77,9 @@ PER_REQUEST_PLACEHOLDER = "per-request-placeholder-{}-5d09e2"
 # Set on responses from cached_page views: "hit" or "miss" (server-side cache).
 STATUS_HEADER = "X-Page-Cache"
 
-# Headers built anew for each response, never kept with a page: the policy
-# (ContentSecurityPolicyMiddleware sets it on hits and misses alike).
+# Headers built anew for each response, never kept with a page. The policy is
+# set outside this middleware (ContentSecurityPolicyMiddleware, on hits and
+# misses alike), so a stored page never has it; listed so that it never could.
 UNSTORED_HEADERS = {
     "content-length",
     STATUS_HEADER.lower(),
@@ -262,11 +263,14 @@ class PageCacheMiddleware:
         if request.method not in ("GET", "HEAD"):
             return self.get_response(request)
         state = request.page_cache = PageState(personal=_has_personal_cookie(request))
-        params = _page_params(request)
+        # Only a query can hold parameters the page does not read: an address
+        # without one is looked up as it is, with no URL resolving on a hit.
+        has_query = bool(request.META.get("QUERY_STRING"))
+        params = _page_params(request) if has_query else None
         if params is not None:
             _keep_params(request, params)
         key = None
-        if _seconds() and not state.personal and params is not None:
+        if _seconds() and not state.personal and (params is not None or not has_query):
             key = _page_key(request)
         if key is not None:
             entry = _lookup(key, request)

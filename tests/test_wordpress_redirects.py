@@ -187,3 +187,18 @@ def test_only_administrators_import(client, editor):
     """Staff who are not superusers do not see the importer."""
     client.force_login(editor)
     assert client.get(reverse("admin:newsroom_importrun_add")).status_code == 403
+
+
+def test_an_attachment_page_without_its_file_leads_to_its_post(tmp_path, client):
+    """With no media source the file is not imported; its old page still works."""
+    attachment = item(
+        wp_id=50,
+        title="Photo",
+        post_type="attachment",
+        status="inherit",
+        extra="<wp:post_parent>10</wp:post_parent>"
+        "<wp:attachment_url>https://old.example/files/photo.jpg</wp:attachment_url>",
+    ).replace("/2020/05/01/post-50/", "/2020/05/01/post-10/photo/")
+    run(write(tmp_path, attachment, item(wp_id=10)))
+    article = Article.objects.get(title="A post")
+    assert location(client, "/2020/05/01/post-10/photo/") == article.get_absolute_url()

@@ -38,6 +38,7 @@ class AttachmentsMixin:
         fields = reader.meta(element)
         relative = media.upload_path(url, fields.get("_wp_attached_file", ""))
         if not (self.media_dir or self.fetch_media):
+            self.attachment_pages[wp_id] = link
             # Said once in the report, not once per attachment.
             self.report.outcome("attachment", "skipped")
             self.report.note(
@@ -47,6 +48,7 @@ class AttachmentsMixin:
         try:
             data = self._file(url, relative)
         except media.MediaError as exc:
+            self.attachment_pages[wp_id] = link
             self.report.skip("attachment", wp_id, str(exc), entry.line)
             return
         if data is None:  # a dry run with --fetch-media: not fetched

@@ -108,6 +108,8 @@ class Importer(TermsMixin, AttachmentsMixin, LinksMixin):
         self.tags = {}  # slug -> Tag
         self.attachments = {}  # wp id -> (address, caption) for galleries
         self.children = {}  # post wp id -> its attachments' wp ids
+        # Old pages of attachments whose file was not imported: wp id -> address.
+        self.attachment_pages = {}
         self.images = {}  # wp id -> Image
         self.new_addresses = {}  # old address of a file -> its address here
         self.zone = timezone.get_default_timezone()
@@ -324,6 +326,7 @@ class Importer(TermsMixin, AttachmentsMixin, LinksMixin):
         self._redirect(
             reader.text(element, "link"), article.get_absolute_url(), article
         )
+        self._redirect_attachment_pages(wp_id, article.get_absolute_url(), article)
 
     def _save_post(self, entry, wp_id, status, when, article, checksum):
         element = entry.element
@@ -443,6 +446,7 @@ class Importer(TermsMixin, AttachmentsMixin, LinksMixin):
             pages_changed()
         self._comments(page, entry)
         self._redirect(link, page.url, None)
+        self._redirect_attachment_pages(wp_id, page.url)
 
     def _page_url(self, link, wp_id):
         path = unquote(urlsplit(link).path or "")

@@ -43,6 +43,17 @@ class LinksMixin:
             if redirects.save(old_url.rstrip("/") + "/feed/", feed):
                 self.report.redirects += 1
 
+    def _redirect_attachment_pages(self, parent_wp_id, new_path, article=None):
+        """
+        The old pages of this post's attachments whose file was not imported
+        lead to the post, as WordPress's own attachment pages do.
+        """
+        if article is not None and article.status in NOT_PUBLIC:
+            return
+        for child in self.children.get(parent_wp_id, []):
+            if page := self.attachment_pages.get(child):
+                self._redirect(page, new_path)
+
     def _global_redirects(self):
         feed = reverse("articles:feed")
         for old in ("/feed/rss/", "/feed/rss2/", "/feed/atom/", "/rss/", "/feed/rdf/"):

@@ -92,9 +92,10 @@ class Command(BaseCommand):
         outcome = tasks.probe(waiting)
         queued = reports = 0
         if outcome is checks.Outcome.ANSWERED:
+            # Those waiting out their back-off after failures too, not due yet.
+            checks.take_failed_checks()
+            waiting = Comment.objects.check_waiting(everything=everything)
             queued = 1 + tasks.queue_checks(waiting, limit=limit)
-            # The checks waiting out their back-off after failures, not due yet.
-            queued += tasks.queue_checks(Comment.objects.check_waiting(), limit=limit)
         if outcome is not checks.Outcome.FAILED:
             reports = tasks.queue_reports(limit=limit)
         if queued or reports or outcome is checks.Outcome.FAILED:
