@@ -9,13 +9,18 @@ Akismet where the Akismet terms ask for it.
 import ipaddress
 import json
 import re
+from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.contrib.admin import actions as admin_actions
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
+from django.db.models import Count, Max, Min, Q
+from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext, ngettext_lazy
@@ -25,8 +30,17 @@ from articles.cache import ARTICLES
 from articles.models import Article
 from newsroom.admin import EstimatedCountPaginator, HistoryInline, RefreshesPagesMixin
 
-from . import moderation, spam
-from .models import Comment, CommentEvent, ModerationSettings
+from . import moderation, spam, waves
+from .bans import bans_changed, network
+from .forms import BanForm, CommenterBanForm, CommenterNoteForm
+from .models import (
+    Ban,
+    Comment,
+    CommenterNote,
+    CommentEvent,
+    ModerationSettings,
+    normalized_email,
+)
 
 # A whole email address, as typed in the queue's search box.
 EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -224,12 +238,249 @@ DONE_MESSAGES = {
 }
 
 
+class CommenterHistory:
+    """
+    The record of a comment's author, for moderators: every comment by that
+    email or from that IP address, counts, notes, the bans in force, and the
+    actions on all of it. A fixed number of queries, each on an index.
+    """
+
+    PER_PAGE = 50
+    MAX_SHOWN = 1000
+
+    def __init__(self, comment, *, shown=PER_PAGE):
+        self.comment = comment
+        self.email = normalized_email(comment.author_email)
+        self.ip = comment.ip_address
+        self.shown = min(max(shown, self.PER_PAGE), self.MAX_SHOWN)
+
+    def comments(self):
+        return Comment.objects.by_commenter(email=self.email, ip=self.ip)
+
+    def counts(self):
+        by_status = {
+            value: Count("pk", filter=Q(status=value))
+            for value in Comment.Status.values
+        }
+        totals = self.comments().aggregate(
+            **by_status, first=Min("created_at"), last=Max("created_at")
+        )
+        totals["statuses"] = [
+            (label, totals[value]) for value, label in Comment.Status.choices
+        ]
+        totals["total"] = sum(totals[value] for value in Comment.Status.values)
+        return totals
+
+    def rows(self):
+        rows = list(
+            self.comments()
+            .select_related("article", "page")
+            .only(
+                "pk",
+                "article__title",
+                "page__title",
+                "author_name",
+                "author_email",
+                "ip_address",
+                "body",
+                "status",
+                "created_at",
+            )
+            .order_by("-created_at", "-pk")[: self.shown + 1]
+        )
+        return rows[: self.shown], len(rows) > self.shown
+
+    def notes(self):
+        return CommenterNote.objects.filter(email=self.email).select_related("author")[
+            :50
+        ]
+
+    def bans(self):
+        """The bans in force on the email or the address, in one query."""
+        candidates = Ban.objects.active().filter(
+            Q(kind=Ban.Kind.EMAIL, value=self.email) | Q(kind=Ban.Kind.NETWORK)
+        )
+        address = ipaddress.ip_address(self.ip) if self.ip else None
+        found = []
+        for ban in candidates:
+            if ban.kind == Ban.Kind.EMAIL:
+                found.append(ban)
+                continue
+            net = network(ban.value)
+            if address and net and net.version == address.version and address in net:
+                found.append(ban)
+        return found
+
+    def ban_value(self, scope):
+        if scope == "email":
+            return Ban.Kind.EMAIL, self.email
+        if scope == "network":
+            return Ban.Kind.NETWORK, waves.network_key(self.ip)
+        return Ban.Kind.NETWORK, str(ipaddress.ip_network(self.ip))
+
+
+class CommenterHistoryMixin:
+    """The commenter's record in CommentAdmin: its view and links to it."""
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<int:comment_id>/author/",
+                self.admin_site.admin_view(self.commenter_view),
+                name="comments_comment_commenter",
+            ),
+            path(
+                "wave/",
+                self.admin_site.admin_view(self.wave_view),
+                name="comments_comment_wave",
+            ),
+        ]
+        return urls + super().get_urls()
+
+    @admin.display(description=_("author"), ordering="author_name")
+    def author_link(self, comment):
+        return format_html(
+            '<a href="{}" title="{}">{}</a>',
+            reverse("admin:comments_comment_commenter", args=[comment.pk]),
+            gettext("The commenter's history"),
+            comment.author_name,
+        )
+
+    @admin.display(description=_("commenter's history"))
+    def commenter_history(self, comment):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:comments_comment_commenter", args=[comment.pk]),
+            gettext("Every comment by this email or IP address"),
+        )
+
+    def commenter_view(self, request, comment_id):
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        comment = (
+            Comment.objects.only("pk", "author_name", "author_email", "ip_address")
+            .filter(pk=comment_id)
+            .first()
+        )
+        if comment is None:
+            raise Http404(gettext("No such comment."))
+        try:
+            shown = int(request.GET.get("shown", CommenterHistory.PER_PAGE))
+        except ValueError:
+            shown = CommenterHistory.PER_PAGE
+        history = CommenterHistory(comment, shown=shown)
+        ban_form = CommenterBanForm(prefix="ban")
+        note_form = CommenterNoteForm(prefix="note")
+        if request.method == "POST":
+            action = request.POST.get("action")
+            if action == "ban":
+                ban_form = CommenterBanForm(request.POST, prefix="ban")
+                if ban_form.is_valid():
+                    return self._ban_commenter(request, history, ban_form)
+            elif action == "note":
+                note_form = CommenterNoteForm(request.POST, prefix="note")
+                if note_form.is_valid():
+                    CommenterNote.objects.create(
+                        email=history.email,
+                        note=note_form.cleaned_data["note"],
+                        author=request.user,
+                    )
+                    self.message_user(request, gettext("Note added."), messages.SUCCESS)
+                    return redirect(request.get_full_path())
+            elif action in ("approve_pending", "trash_all"):
+                everything = history.comments()
+                if action == "approve_pending":
+                    self._bulk(
+                        request,
+                        everything.pending(),
+                        moderation.approve,
+                        DONE_MESSAGES["approve"],
+                    )
+                else:
+                    self._bulk(
+                        request,
+                        everything.exclude(status=Comment.Status.TRASH),
+                        moderation.trash,
+                        DONE_MESSAGES["trash"],
+                    )
+                return redirect(request.get_full_path())
+        rows, more = history.rows()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("The commenter's history: %(name)s")
+            % {"name": comment.author_name},
+            "comment": comment,
+            "history": history,
+            "counts": history.counts(),
+            "rows": rows,
+            "more": more,
+            "show_more": history.shown * 2,
+            "notes": history.notes(),
+            "bans": history.bans(),
+            "ban_form": ban_form,
+            "note_form": note_form,
+            "can_ban": bool(history.ip),
+        }
+        return TemplateResponse(request, "admin/comments/comment/history.html", context)
+
+    def _ban_commenter(self, request, history, form):
+        scope = form.cleaned_data["scope"]
+        if scope != "email" and not history.ip:
+            self.message_user(
+                request,
+                gettext("This comment has no IP address to ban."),
+                messages.ERROR,
+            )
+            return redirect(request.get_full_path())
+        kind, value = history.ban_value(scope)
+        days = form.cleaned_data["duration"]
+        ban = Ban.objects.create(
+            kind=kind,
+            value=value,
+            reason=form.cleaned_data["reason"],
+            created_by=request.user,
+            expires_at=timezone.now() + timedelta(days=int(days)) if days else None,
+        )
+        bans_changed()
+        self.message_user(
+            request,
+            gettext("Banned: %(value)s.") % {"value": ban.value},
+            messages.SUCCESS,
+        )
+        return redirect(request.get_full_path())
+
+    def wave_view(self, request):
+        """One decision for every pending comment of a spam wave."""
+        if request.method != "POST" or not self.has_moderate_permission(request):
+            raise PermissionDenied
+        kind, key = request.POST.get("kind"), request.POST.get("key", "")
+        decision = request.POST.get("decision")
+        verbs = {
+            "approve": moderation.approve,
+            "mark_spam": moderation.mark_spam,
+            "trash": moderation.trash,
+        }
+        if kind not in waves.KINDS or not key or decision not in verbs:
+            self.message_user(
+                request, gettext("That wave or decision is unknown."), messages.ERROR
+            )
+        else:
+            self._bulk(
+                request,
+                waves.in_wave(kind, key),
+                verbs[decision],
+                DONE_MESSAGES[decision],
+            )
+        return redirect("admin:comments_comment_changelist")
+
+
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(CommenterHistoryMixin, admin.ModelAdmin):
     list_display = [
         "excerpt",
         "article_title",
-        "author_name",
+        "author_link",
         "author_email",
         "ip_address",
         "created_at",
@@ -278,6 +529,7 @@ class CommentAdmin(admin.ModelAdmin):
                     "in_reply_to",
                     "author_name",
                     "author_email",
+                    "commenter_history",
                     "author_url",
                     "user",
                     "body",
@@ -352,7 +604,11 @@ class CommentAdmin(admin.ModelAdmin):
         if request.method == "GET":
             for warning in spam_check_warnings():
                 self.message_user(request, warning, messages.WARNING)
-        extra_context = {"title": gettext("Moderation queue"), **(extra_context or {})}
+        extra_context = {
+            "title": gettext("Moderation queue"),
+            "waves": waves.waves() if self.has_moderate_permission(request) else [],
+            **(extra_context or {}),
+        }
         return super().changelist_view(request, extra_context)
 
     def save_model(self, request, obj, form, change):
@@ -531,3 +787,49 @@ class ModerationSettingsAdmin(RefreshesPagesMixin, admin.ModelAdmin):
             raise PermissionDenied
         rules = ModerationSettings.load()
         return redirect("admin:comments_moderationsettings_change", rules.pk)
+
+
+@admin.register(Ban)
+class BanAdmin(admin.ModelAdmin):
+    form = BanForm
+    list_display = ["value", "kind", "reason", "created_at", "expires_at", "in_force"]
+    list_filter = ["kind"]
+    search_fields = ["value", "reason"]
+    ordering = ["-created_at", "-pk"]
+    readonly_fields = ["created_by"]
+
+    def has_module_permission(self, request):
+        return request.user.has_perm("comments.moderate_comment")
+
+    def _moderates(self, request):
+        return request.user.has_perm("comments.moderate_comment")
+
+    def has_view_permission(self, request, obj=None):
+        return self._moderates(request)
+
+    def has_add_permission(self, request):
+        return self._moderates(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._moderates(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._moderates(request)
+
+    @admin.display(description=_("in force"), boolean=True)
+    def in_force(self, ban):
+        return ban.is_active()
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        bans_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        bans_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        bans_changed()

@@ -32,7 +32,7 @@ from django.db.models import Q
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 
-from . import cache, emails, spam
+from . import cache, emails, spam, waves
 from .models import Comment, CommentEvent, ModerationSettings
 
 logger = logging.getLogger(__name__)
@@ -437,13 +437,17 @@ def held_by_rules(comment, rules=None):
     """
     Return why the moderation rules hold the comment for a moderator, or "".
 
-    The rules: hold everything; too many links; a word from the moderation list
-    in the name, email, website, IP address or text; no approved comment yet by
-    the same author.
+    The rules: hold everything; part of a spam wave (``waves``); too many
+    links; a word from the moderation list in the name, email, website, IP
+    address or text; no approved comment yet by the same author.
     """
     rules = rules or ModerationSettings.load()
     if rules.hold_all:
         return gettext("every comment is approved by hand")
+    if wave := waves.wave_of(comment):
+        return gettext("part of a wave of comments (%(kind)s)") % {
+            "kind": waves.KINDS[wave][1]
+        }
     links = len(LINK_RE.findall(comment.body))
     if rules.link_limit and links >= rules.link_limit:
         return translation.ngettext("%(count)s link", "%(count)s links", links) % {

@@ -15,7 +15,8 @@ from django.utils.translation import ngettext
 
 from newsroom.middleware import CONTROL_CHARACTERS
 
-from .models import Comment
+from .bans import network
+from .models import Ban, Comment, normalized_email
 
 logger = logging.getLogger(__name__)
 
@@ -207,3 +208,55 @@ class CommentForm(forms.ModelForm):
         self.instance.article = self.article
         self.instance.parent_id = self.cleaned_data.get("parent") or None
         super()._post_clean()
+
+
+class BanForm(forms.ModelForm):
+    """A ban as moderators write it: the value is checked against its kind."""
+
+    class Meta:
+        model = Ban
+        fields = ["kind", "value", "reason", "expires_at"]
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, value = cleaned.get("kind"), cleaned.get("value", "")
+        if kind == Ban.Kind.EMAIL:
+            try:
+                forms.EmailField().clean(value)
+            except forms.ValidationError:
+                self.add_error("value", _("Enter a whole email address."))
+            else:
+                cleaned["value"] = normalized_email(value)
+        elif kind == Ban.Kind.NETWORK:
+            net = network(value)
+            if net is None:
+                self.add_error(
+                    "value",
+                    _("Enter an IP address or a network such as 203.0.113.0/24."),
+                )
+            else:
+                cleaned["value"] = str(net)
+        return cleaned
+
+
+class CommenterBanForm(forms.Form):
+    """Ban the author of a comment, from their record."""
+
+    SCOPES = [
+        ("email", _("their email address")),
+        ("ip", _("their IP address")),
+        ("network", _("their network (/24 or /48)")),
+    ]
+    DURATIONS = [
+        ("1", _("for a day")),
+        ("7", _("for a week")),
+        ("30", _("for 30 days")),
+        ("", _("for good")),
+    ]
+    scope = forms.ChoiceField(label=_("Ban"), choices=SCOPES)
+    duration = forms.ChoiceField(label=_("How long"), choices=DURATIONS, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class CommenterNoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))

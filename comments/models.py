@@ -51,6 +51,16 @@ class CommentQuerySet(models.QuerySet):
             .order_by("created_at", "pk")
         )
 
+    def by_commenter(self, *, email, ip=None):
+        """
+        The comments by an email address (ignoring case, as its index does) or
+        from an IP address.
+        """
+        matches = models.Q(author_email__iexact=email)
+        if ip:
+            matches |= models.Q(ip_address=ip)
+        return self.filter(matches)
+
     def awaiting_check(self):
         """Pending comments whose spam check has not succeeded yet."""
         return self.filter(
@@ -226,6 +236,17 @@ class Comment(models.Model):
         blank=True,
         help_text=_("Blatant spam is deleted early, at this time."),
     )
+    # Set at intake (comments.waves), for spotting bursts of comments sharing a
+    # link, a text or a network: each is indexed with created_at.
+    link_key = models.CharField(
+        _("first link"), max_length=64, blank=True, default="", editable=False
+    )
+    text_key = models.CharField(
+        _("text fingerprint"), max_length=64, blank=True, default="", editable=False
+    )
+    network_key = models.CharField(
+        _("network"), max_length=64, blank=True, default="", editable=False
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -248,6 +269,15 @@ class Comment(models.Model):
                 name="comment_author_email_idx",
             ),
             models.Index(fields=["ip_address", "-created_at"]),
+            models.Index(
+                fields=["link_key", "created_at"], name="comment_link_wave_idx"
+            ),
+            models.Index(
+                fields=["text_key", "created_at"], name="comment_text_wave_idx"
+            ),
+            models.Index(
+                fields=["network_key", "created_at"], name="comment_network_wave_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -382,3 +412,93 @@ class ModerationSettings(models.Model):
         """Return the single settings row, creating it with defaults if missing."""
         obj, _created = cls.objects.get_or_create(pk=1)
         return obj
+
+
+def normalized_email(email):
+    """An email address as notes and bans about a person are keyed: lower case."""
+    return (email or "").strip().lower()
+
+
+class CommenterNote(models.Model):
+    """A moderator's note about a commenter, keyed by their email address."""
+
+    email = models.CharField(_("email"), max_length=254, db_index=True)
+    note = models.TextField(_("note"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("note about a commenter")
+        verbose_name_plural = _("notes about commenters")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.note[:80]
+
+
+class BanQuerySet(models.QuerySet):
+    def active(self, now=None):
+        """Bans in force: for good, or until a time still to come."""
+        now = now or timezone.now()
+        return self.filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
+
+    def expired(self, now=None):
+        return self.filter(expires_at__lte=now or timezone.now())
+
+
+class Ban(models.Model):
+    """A reader whose comments are refused: by email, or by IP address or network."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", _("Email address")
+        NETWORK = "network", _("IP address or network")
+
+    kind = models.CharField(_("banned by"), max_length=10, choices=Kind)
+    value = models.CharField(
+        _("email or network"),
+        max_length=254,
+        db_index=True,
+        help_text=_(
+            "An email address, an IP address, or a network such as 203.0.113.0/24."
+        ),
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    expires_at = models.DateTimeField(
+        _("until"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Leave empty to ban for good."),
+    )
+
+    objects = BanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ban")
+        verbose_name_plural = _("bans")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.value
+
+    def is_active(self, now=None):
+        """Return True if the ban is in force."""
+        return self.expires_at is None or self.expires_at > (now or timezone.now())

@@ -4,8 +4,8 @@ The comment moderation policy.
 Every comment a reader posts is saved as *pending* first (``receive``); nothing
 is published before it has been decided. The decision is split in steps:
 
-- refuse: closed comments, flooding and duplicates never become a comment
-  (``refusal``, called by the view before ``receive``);
+- refuse: banned readers (``bans``), closed comments, flooding and duplicates
+  never become a comment (``refusal``, called by the view before ``receive``);
 - then, in a task (``checks.py``): a word from the disallowed list sends it
   straight to the trash; Akismet's verdict (``run_check`` → ``apply_verdict``)
   sends spam and blatant ("discard") spam away, never shown; ham is published
@@ -33,7 +33,7 @@ from django.utils.translation import gettext
 
 from newsroom.proxies import client_ip
 
-from . import cache, checks, spam, tasks
+from . import bans, cache, checks, spam, tasks, waves
 from .checks import in_site_language, record, same_author, update
 from .models import Comment, ModerationSettings
 
@@ -68,10 +68,16 @@ def refusal(comment, *, request, rules=None):
 
     Covers comments being closed, a reply to a comment that is not shown,
     flooding (the same IP or email within COMMENTS_FLOOD_SECONDS) and duplicates
-    (the same author posting the same text on the same article).
+    (the same author posting the same text on the same article); first of all,
+    a ban on the email or the IP address (``bans``).
     """
     article = comment.article
     ip = client_ip(request)
+    # First and cheap (the bans in force are cached): a banned reader learns
+    # nothing from the message, and the log names the ban, not the person.
+    if ban := bans.matching_ban(email=comment.author_email, ip=ip):
+        logger.info("Comment refused (ban %s) on article %s", ban, article.pk)
+        return gettext("Your comment could not be accepted.")
     if comments_closed(article, rules):
         reason, message = "closed", gettext("Comments are closed on this article.")
     elif comment.parent_id and not (
@@ -154,6 +160,7 @@ def receive(comment, *, request, rules=None):
     comment.check_claimed_at = now
     comment.next_check_at = checks.claim_end(now, CHECK_GRACE)
     comment.akismet_data = spam.comment_data(comment)
+    waves.set_keys(comment)
     # No transaction of its own, to keep intake cheap: the row is what matters,
     # and if the event or the task were lost, the sweep still checks the comment.
     comment.save()

@@ -409,3 +409,7 @@ COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", 50)
 # Days after which a comment's IP address, user agent and Akismet data are blanked
 # by `manage.py purge_comments`.
 COMMENTS_RETENTION_DAYS = env.int("COMMENTS_RETENTION_DAYS", 60)
+# A spam wave: this many comments sharing a link, a text or a network within
+# this many minutes are grouped in the queue, and held while the wave is on.
+COMMENTS_WAVE_SIZE = env.int("COMMENTS_WAVE_SIZE", 10)
+COMMENTS_WAVE_MINUTES = env.int("COMMENTS_WAVE_MINUTES", 10)
