@@ -10,6 +10,7 @@ import ipaddress
 import json
 import re
 from datetime import timedelta
+from functools import partial
 
 from django.contrib import admin, messages
 from django.contrib.admin import actions as admin_actions
@@ -30,7 +31,7 @@ from articles.cache import ARTICLES
 from articles.models import Article
 from newsroom.admin import EstimatedCountPaginator, HistoryInline, RefreshesPagesMixin
 
-from . import moderation, spam, waves
+from . import moderation, spam, tasks, waves
 from .bans import bans_changed, network
 from .forms import BanForm, CommenterBanForm, CommenterNoteForm
 from .models import (
@@ -39,6 +40,7 @@ from .models import (
     CommenterNote,
     CommentEvent,
     ModerationSettings,
+    QueueCheck,
     normalized_email,
 )
 
@@ -334,6 +336,11 @@ class CommenterHistoryMixin:
                 self.admin_site.admin_view(self.wave_view),
                 name="comments_comment_wave",
             ),
+            path(
+                "check-queue/",
+                self.admin_site.admin_view(self.check_queue_view),
+                name="comments_comment_check_queue",
+            ),
         ]
         return urls + super().get_urls()
 
@@ -474,6 +481,33 @@ class CommenterHistoryMixin:
             )
         return redirect("admin:comments_comment_changelist")
 
+    def check_queue_view(self, request):
+        """Start a background check of every pending comment with Akismet."""
+        if request.method != "POST" or not self.has_moderate_permission(request):
+            raise PermissionDenied
+        if not spam.is_enabled():
+            self.message_user(request, spam_check_warnings()[0], messages.ERROR)
+            return redirect("admin:comments_comment_changelist")
+        running = QueueCheck.objects.filter(finished_at__isnull=True).first()
+        if running is None:
+            running = QueueCheck.objects.create(
+                started_by=request.user,
+                total=capped_status_counts(10**9).get(Comment.Status.PENDING, 0),
+            )
+            transaction.on_commit(partial(tasks.check_queue.enqueue, run_id=running.pk))
+            self.message_user(
+                request,
+                gettext("Every pending comment is being sent to Akismet again."),
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(
+                request,
+                gettext("A check of the queue is running already."),
+                messages.WARNING,
+            )
+        return redirect("admin:comments_queuecheck_change", running.pk)
+
 
 @admin.register(Comment)
 class CommentAdmin(CommenterHistoryMixin, admin.ModelAdmin):
@@ -606,7 +640,8 @@ class CommentAdmin(CommenterHistoryMixin, admin.ModelAdmin):
                 self.message_user(request, warning, messages.WARNING)
         extra_context = {
             "title": gettext("Moderation queue"),
-            "waves": waves.waves() if self.has_moderate_permission(request) else [],
+            # None for staff who do not moderate: no waves, no queue check.
+            "waves": waves.waves() if self.has_moderate_permission(request) else None,
             **(extra_context or {}),
         }
         return super().changelist_view(request, extra_context)
@@ -787,6 +822,37 @@ class ModerationSettingsAdmin(RefreshesPagesMixin, admin.ModelAdmin):
             raise PermissionDenied
         rules = ModerationSettings.load()
         return redirect("admin:comments_moderationsettings_change", rules.pk)
+
+
+@admin.register(QueueCheck)
+class QueueCheckAdmin(admin.ModelAdmin):
+    """The queue checks with Akismet and their progress, read only."""
+
+    list_display = ["created_at", "started_by", "progress", "finished_at"]
+    fields = ["created_at", "started_by", "progress", "finished_at"]
+    readonly_fields = fields
+
+    def has_module_permission(self, request):
+        return request.user.has_perm("comments.moderate_comment")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("comments.moderate_comment")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("progress"))
+    def progress(self, run):
+        return gettext("%(done)d of %(total)d comments checked") % {
+            "done": run.done,
+            "total": max(run.total, run.done),
+        }
 
 
 @admin.register(Ban)

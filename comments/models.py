@@ -502,3 +502,33 @@ class Ban(models.Model):
     def is_active(self, now=None):
         """Return True if the ban is in force."""
         return self.expires_at is None or self.expires_at > (now or timezone.now())
+
+
+class QueueCheck(models.Model):
+    """
+    A run of "Check the queue with Akismet": every pending comment sent to
+    Akismet again, in a background task that counts its progress here.
+    """
+
+    created_at = models.DateTimeField(_("started"), default=timezone.now)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    total = models.PositiveIntegerField(_("comments to check"), default=0)
+    done = models.PositiveIntegerField(_("checked"), default=0)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("queue check with Akismet")
+        verbose_name_plural = _("queue checks with Akismet")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return _("Queue check of %(date)s") % {"date": self.created_at}
+
+    def is_running(self):
+        return self.finished_at is None

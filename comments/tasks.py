@@ -10,11 +10,12 @@ from datetime import datetime
 from functools import partial
 
 from django.db import transaction
+from django.db.models import F
 from django.tasks import task
 from django.utils import timezone
 
 from . import checks, emails
-from .models import Comment
+from .models import Comment, QueueCheck
 
 # Checks claimed and queued at a time when the backlog is re-queued.
 BATCH = 500
@@ -69,6 +70,36 @@ def notify_article_author(comment_id):
     if comment := _comment(comment_id):
         return emails.email_article_author(comment)
     return 0
+
+
+# Comments sent to Akismet again per step of a queue check.
+QUEUE_CHECK_STEP = 50
+
+
+@task
+def check_queue(run_id):
+    """
+    Send every pending comment to Akismet again, oldest first, counting the
+    progress on the QueueCheck row as it goes.
+    """
+    run = QueueCheck.objects.filter(pk=run_id, finished_at__isnull=True).first()
+    if run is None:
+        return 0
+    last = 0
+    while True:
+        ids = list(
+            Comment.objects.pending()
+            .filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:QUEUE_CHECK_STEP]
+        )
+        if not ids:
+            break
+        checks.check_again(ids)
+        last = ids[-1]
+        QueueCheck.objects.filter(pk=run.pk).update(done=F("done") + len(ids))
+    QueueCheck.objects.filter(pk=run.pk).update(finished_at=timezone.now())
+    return run.pk
 
 
 def enqueue_check(comment_id, token, *, after_commit=True):
