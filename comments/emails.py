@@ -10,10 +10,12 @@ from django.core.mail import send_mail
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from . import waves
 from .models import Comment
+from .numbers import queue_age
 
 Status = Comment.Status
 
@@ -100,3 +102,33 @@ def _email_article_author(comment):
     return send_mail(
         " ".join(subject.split()), body, None, [author.email], fail_silently=False
     )
+
+
+def email_digest(now=None):
+    """
+    Tell moderators what waits for them: how many comments, since when, and
+    the waves on now. Nothing is sent when nothing waits. Returns the number sent.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        age = queue_age(now or timezone.now())
+        if age is None:
+            return 0
+        recipients = list(moderators().values_list("email", flat=True))
+        if not recipients:
+            return 0
+        subject = translation.ngettext(
+            "[%(site)s] %(count)d comment waits for moderation",
+            "[%(site)s] %(count)d comments wait for moderation",
+            age["count"],
+        ) % {"site": settings.SITE_NAME, "count": age["count"]}
+        body = render_to_string(
+            "comments/email/digest.txt",
+            {
+                "site_name": settings.SITE_NAME,
+                "age": age,
+                "waves": waves.waves(now),
+                "queue_url": settings.SITE_URL
+                + reverse("admin:comments_comment_changelist"),
+            },
+        )
+        return send_mail(subject, body, None, recipients, fail_silently=False)

@@ -413,3 +413,5 @@ COMMENTS_RETENTION_DAYS = env.int("COMMENTS_RETENTION_DAYS", 60)
 # this many minutes are grouped in the queue, and held while the wave is on.
 COMMENTS_WAVE_SIZE = env.int("COMMENTS_WAVE_SIZE", 10)
 COMMENTS_WAVE_MINUTES = env.int("COMMENTS_WAVE_MINUTES", 10)
+# The daily mail to moderators of what waits (manage.py mail_queue_digest).
+COMMENTS_DIGEST = env.bool("COMMENTS_DIGEST", False)
