@@ -33,16 +33,27 @@ KINDS = {
 }
 
 
-def link_key(body):
-    """The domain of the first link in a text (without www.), or ""."""
-    match = URL_RE.search(body or "")
-    if not match:
-        return ""
-    url = match.group(0)
+def _domain(url):
     if not url.lower().startswith("http"):
         url = "http://" + url
-    host = (urlsplit(url).hostname or "").lower()
-    return host.removeprefix("www.")[:64]
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    return host.lower().removeprefix("www.")[:64]
+
+
+def link_key(body):
+    """
+    The domain of the first link to another site in a text (without www.), or
+    "": readers linking to the site's own articles are no wave.
+    """
+    own = _domain(settings.SITE_URL)
+    for match in URL_RE.finditer(body or ""):
+        domain = _domain(match.group(0))
+        if domain and domain != own:
+            return domain
+    return ""
 
 
 def text_key(body):
@@ -54,10 +65,16 @@ def text_key(body):
 
 
 def network_key(ip):
-    """The /24 (IPv4) or /48 (IPv6) network of an address, or ""."""
+    """
+    The /24 (IPv4) or /48 (IPv6) network of an address, or "". The machine's
+    own address has none: every comment posted from it (a reverse proxy left
+    unconfigured, the development server) would look like one wave.
+    """
     try:
         address = ipaddress.ip_address(ip or "")
     except ValueError:
+        return ""
+    if address.is_loopback:
         return ""
     prefix = 24 if address.version == 4 else 48
     return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))

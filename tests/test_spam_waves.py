@@ -126,3 +126,13 @@ def test_wave_decision_is_for_moderators_and_checks_its_input(
     )
     assertContains(response, "That wave or decision is unknown.")
     assert client.get(url).status_code == 403
+
+
+def test_links_to_the_site_itself_and_the_machines_own_address_make_no_wave(settings):
+    settings.SITE_URL = "https://www.giornale.example"
+    assert waves.link_key(
+        "as https://giornale.example/a said, see https://x.example"
+    ) == ("x.example")
+    assert waves.link_key("https://www.giornale.example/2026/") == ""
+    assert waves.network_key("127.0.0.1") == ""
+    assert waves.network_key("::1") == ""
