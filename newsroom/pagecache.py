@@ -28,15 +28,17 @@ after PAGE_CACHE_SECONDS in any case, which bounds how long a write made some
 other way (a shell) can go unseen.
 
 Per-reader parts of a cached page: the CSRF token is rendered as a placeholder
-(``csrf_placeholder`` context processor) and filled in on the way out with the
-reader's own token, so the cookie and the token always match; the ETag then
-names the reader's token too, so a 304 never keeps a page whose token belongs to
-another cookie. A proxy that fills it itself (the nginx configuration in
-tests/nginx/newsroom.conf.template) asks for the placeholder with the request
-header ``X-Csrf-Fill: proxy``. Values that must be new on every response (the
-comment form's signed "shown at" time) go through ``per_request``: a
-placeholder in the stored page, filled in by the app on the way out, also for a
-proxy (which then keeps them for its own s-maxage at most).
+(``csrf_placeholder`` context processor). For a reader without a session it is
+left out: the page's forms post to views checked by their origin
+(``newsroom.csrf.origin_checked``), so an anonymous page sets no cookie and
+does not vary on Cookie, and any shared cache may keep it as it is. For a
+signed-in reader it is filled in on the way out with their own token, so the
+cookie and the token always match; the ETag then names the reader's token too,
+so a 304 never keeps a page whose token belongs to another cookie. Values that
+must be new on every response (the comment form's signed "shown at" time) go
+through ``per_request``: a placeholder in the stored page, filled in by the app
+on the way out, also for a proxy (which then keeps them for its own s-maxage
+at most).
 """
 
 import hashlib
@@ -63,6 +65,7 @@ from django.utils.cache import (
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.module_loading import import_string
 
+from .csrf import is_signed_in
 from .middleware import ENTRY_PATHS
 
 # Browsers ask again every time (a change must show at once), which costs the
@@ -72,7 +75,6 @@ MAX_AGE = 0
 S_MAXAGE = 10
 
 CSRF_PLACEHOLDER = "csrf-token-placeholder-8f3a1c"
-PROXY_FILL_HEADER = "X-Csrf-Fill"
 PER_REQUEST_PLACEHOLDER = "per-request-placeholder-{}-5d09e2"
 # Set on responses from cached_page views: "hit" or "miss" (server-side cache).
 STATUS_HEADER = "X-Page-Cache"
@@ -346,10 +348,14 @@ class PageCacheMiddleware:
                 placeholder.encode(), str(import_string(path)(*args)).encode()
             )
         placeholder = CSRF_PLACEHOLDER.encode()
-        if placeholder not in content:
-            return _replace_content(response, content)
-        if request.headers.get(PROXY_FILL_HEADER) == "proxy":
-            response.headers[PROXY_FILL_HEADER] = "proxy"
+        if placeholder in content and not is_signed_in(request):
+            # No session: the page's forms are checked by their origin
+            # (newsroom.csrf), so no token, no cookie and no Vary: Cookie.
+            content = content.replace(placeholder, b"")
+            placeholder = None
+        if fills and response.has_header("ETag"):
+            response.headers["ETag"] = _readers_etag(response.headers["ETag"], "")
+        if placeholder is None or placeholder not in content:
             return _replace_content(response, content)
         if "CSRF_COOKIE" not in request.META:
             self.csrf.process_request(request)  # a hit: CSRF's middleware did not run
@@ -357,7 +363,7 @@ class PageCacheMiddleware:
         response = _replace_content(response, content)
         if response.has_header("ETag"):
             response.headers["ETag"] = _readers_etag(
-                response.headers["ETag"], request.META["CSRF_COOKIE"], bool(fills)
+                response.headers["ETag"], request.META["CSRF_COOKIE"]
             )
         # Sets the CSRF cookie when the reader has none, and Vary: Cookie.
         return self.csrf.process_response(request, response)
@@ -371,17 +377,16 @@ def _replace_content(response, content):
     return response
 
 
-def _readers_etag(etag, csrf_secret, has_fills):
+def _readers_etag(etag, csrf_secret):
     """
-    The page's ETag for one reader: it names their CSRF secret, so a browser
-    whose cookie changed (cleared, rotated at login) gets the page again with a
-    token that matches, never a 304. Pages with per-request values also name
-    the day, so a copy kept by the browser never holds a form older than
+    The page's ETag for one reader (called once per kind of per-reader value).
+    With a CSRF secret it names it, so a signed-in browser whose cookie changed
+    (cleared, rotated at login) gets the page again with a token that matches,
+    never a 304. Without one it names the day, so that a copy of a page with
+    per-request values kept by a browser never holds a form older than
     comments.forms.ISSUED_MAX_AGE (two days).
     """
-    reader = csrf_secret
-    if has_fills:
-        reader += f"|{int(time.time() // 86400)}"
+    reader = csrf_secret or str(int(time.time() // 86400))
     suffix = hashlib.sha256(reader.encode()).hexdigest()[:12]
     return f'{etag[:-1]}-{suffix}"'
 

@@ -29,6 +29,7 @@ SECRET_KEY = env.str(
 )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "newsroom.views.csrf_failure"
 SITE_URL = env.str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Addresses of the reverse proxies in front of the app (nginx, a load balancer):
 # a request from one of them is taken to come from the address it names last in
@@ -84,7 +85,8 @@ MIDDLEWARE = [
     "newsroom.middleware.BrowserLanguageMiddleware",
     "newsroom.middleware.AdminLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    # Django's, with an origin-only check for anonymous posts (newsroom/csrf.py).
+    "newsroom.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "newsroom.middleware.StaffTwoFactorMiddleware",

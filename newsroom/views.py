@@ -1,7 +1,8 @@
 """
 Site-wide pages outside the reader's site: the health check for load balancers,
-the endpoint browsers send Content-Security-Policy violations to, and the staff
-pages around the admin login (lockout, two-factor sign-in, password reset).
+the endpoint browsers send Content-Security-Policy violations to, the page of a
+form refused by the CSRF check, and the staff pages around the admin login
+(lockout, two-factor sign-in, password reset).
 """
 
 import json
@@ -41,6 +42,19 @@ from .forms import StaffPasswordResetForm, TwoFactorCodeForm
 
 logger = logging.getLogger(__name__)
 csp_logger = logging.getLogger("newsroom.csp")
+
+# Refused forms -----------------------------------------------------------------
+
+
+def csrf_failure(request, reason=""):
+    """
+    A form refused by the CSRF check (CSRF_FAILURE_VIEW): a 403 that says why in
+    the reader's words and gives their comment back, so nothing they typed is
+    lost. Django logs the reason (django.security.csrf), without address or text.
+    """
+    context = {"text": request.POST.get("body", "") if request.method == "POST" else ""}
+    return render(request, "403_csrf.html", context, status=403)
+
 
 # Health ----------------------------------------------------------------------
 
