@@ -33,6 +33,11 @@ KINDS = {
 }
 
 
+# A network's wave comes from several addresses: many comments from one address
+# are a flood, the flood rule's business, or readers behind one gateway.
+NETWORK_ADDRESSES = 3
+
+
 def _domain(url):
     if not url.lower().startswith("http"):
         url = "http://" + url
@@ -119,6 +124,7 @@ def waves(now=None, *, limit=20):
     recent = Comment.objects.pending().filter(created_at__gte=now - window())
     found = []
     for kind, (field, _label) in KINDS.items():
+        least = NETWORK_ADDRESSES if kind == "network" else 1
         rows = (
             recent.exclude(**{field: ""})
             .values(field)
@@ -128,7 +134,7 @@ def waves(now=None, *, limit=20):
                 first=Min("created_at"),
                 last=Max("created_at"),
             )
-            .filter(count__gte=settings.COMMENTS_WAVE_SIZE)
+            .filter(count__gte=settings.COMMENTS_WAVE_SIZE, addresses__gte=least)
             .order_by("-count")[:limit]
         )
         found += [
@@ -158,7 +164,8 @@ def wave_of(comment, now=None):
     """
     The kind of wave a comment is part of ("link", "text", "network"), or "":
     at least COMMENTS_WAVE_SIZE comments sharing that key within the window,
-    the comment included, whatever their status. One query.
+    the comment included, whatever their status (a network's, from at least
+    NETWORK_ADDRESSES addresses). One query.
     """
     keys = {
         kind: getattr(comment, field)
@@ -175,9 +182,15 @@ def wave_of(comment, now=None):
         field = KINDS[kind][0]
         matches |= Q(**{field: key})
         counts[kind] = Count("pk", filter=Q(**{field: key}))
+    if "network" in keys:
+        counts["addresses"] = Count(
+            "ip_address", distinct=True, filter=Q(network_key=keys["network"])
+        )
     # Every status counts: the first comments of a wave may have been
     # published before it was seen.
     totals = Comment.objects.filter(matches, created_at__gte=since).aggregate(**counts)
+    if totals.get("addresses", 0) < NETWORK_ADDRESSES:
+        totals.pop("network", None)
     for kind in KINDS:
         if totals.get(kind, 0) >= settings.COMMENTS_WAVE_SIZE:
             return kind

@@ -61,3 +61,16 @@ def test_numbers_speak_italian(client, moderator, settings):
     settings.LANGUAGE_CODE = "it"
     client.force_login(moderator)
     assertContains(client.get(INDEX), "Commenti al giorno")
+
+
+def test_index_queries_are_fixed_once_the_numbers_are_cached(
+    client, moderator, django_assert_num_queries
+):
+    """After the first view, the numbers cost no query: the same count for any queue."""
+    client.force_login(moderator)
+    client.get(INDEX)
+    with django_assert_num_queries(6):
+        client.get(INDEX)
+    CommentFactory.create_batch(3)
+    with django_assert_num_queries(6):
+        client.get(INDEX)

@@ -136,3 +136,10 @@ def test_links_to_the_site_itself_and_the_machines_own_address_make_no_wave(sett
     assert waves.link_key("https://www.giornale.example/2026/") == ""
     assert waves.network_key("127.0.0.1") == ""
     assert waves.network_key("::1") == ""
+
+
+def test_one_address_alone_makes_no_network_wave(client, moderator, post_comment):
+    """Many comments from one address are the flood rule's business, not a wave."""
+    post_burst(post_comment, 12, body="My own view {n}", addresses=1)
+    client.force_login(moderator)
+    assertNotContains(client.get(QUEUE), "same network")

@@ -1047,6 +1047,9 @@ def main(argv=None):
                     f"(HTTP {q['status']})")  # fmt: skip
             if postgres:
                 plans = explain_pages(queries)
+            from .desk import measure as measure_desk
+
+            measure_desk(admin_user, say=say)
             cold_env = dict(env, DJANGO_SETTINGS_MODULE="tests.benchmark.cold_settings")
             say(f"\n== Cold pass: Django's cache off ({args.workers} workers)")
             rows["cold"] = measure_pages(
