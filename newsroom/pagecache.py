@@ -45,6 +45,7 @@ import hashlib
 import math
 import secrets
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import wraps
 
@@ -331,6 +332,7 @@ class PageCacheMiddleware:
                     "fills": state.fills,
                 }
                 cache.set(key, entry, timeout)
+                _remember_stamp_keys(key, tuple(state.stamps))
             response.headers[STATUS_HEADER] = "miss"
         return response
 
@@ -444,17 +446,36 @@ def _page_key(request):
     return "page:" + hashlib.sha256(address.encode()).hexdigest()
 
 
+# The generation keys each page was last found with, per process: a hit then
+# reads the page and its generations in one round trip to the cache. Bounded;
+# a page whose keys are not known here (or changed) costs a second trip.
+_known_stamp_keys = OrderedDict()
+KNOWN_PAGES = 20_000
+
+
 def _lookup(key, request):
-    entry = cache.get(key)
+    known = _known_stamp_keys.get(key, ())
+    found = cache.get_many([key, *known])
+    entry = found.pop(key, None)
     if entry is None:
         return None
     if any(request.COOKIES.get(name) for name in entry["personal_cookies"]):
         request.page_cache.personal = True
         return None
     stamps = entry["stamps"]
-    if cache.get_many(list(stamps)) != stamps:
+    if tuple(stamps) != known:
+        _remember_stamp_keys(key, tuple(stamps))
+        found = cache.get_many(list(stamps))
+    if found != stamps:
         return None
     return entry
+
+
+def _remember_stamp_keys(key, stamp_keys):
+    _known_stamp_keys[key] = stamp_keys
+    _known_stamp_keys.move_to_end(key)
+    if len(_known_stamp_keys) > KNOWN_PAGES:
+        _known_stamp_keys.popitem(last=False)
 
 
 def _from_entry(entry):

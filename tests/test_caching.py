@@ -18,6 +18,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import caches
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
@@ -155,6 +156,36 @@ def test_a_cache_hit_renders_nothing_and_queries_nothing(
     # The same page; pages with a form name each reader's own token as well.
     assert page_hash(second["ETag"]) == page_hash(first["ETag"])
     assert second["Content-Type"] == first["Content-Type"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_cache_hit_is_one_round_trip_to_the_cache(client, article, page, monkeypatch):
+    """The page and the generations it was stored with come in one read."""
+    url = page_url(page, article)
+    client.get(url)
+    backend = caches["default"]
+    reads = []
+    depth = [0]
+
+    def spy(name, original):
+        def read(*args, **kwargs):
+            if not depth[0]:
+                reads.append(name)
+            depth[0] += 1
+            try:
+                return original(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        return read
+
+    for name in ("get", "get_many"):
+        monkeypatch.setattr(backend, name, spy(name, getattr(backend, name)))
+
+    response = Client().get(url)
+
+    assert response["X-Page-Cache"] == "hit"
+    assert reads == ["get_many"]
 
 
 @pytest.mark.parametrize("page", ["home", "article", "feed", "sitemap"])
