@@ -8,6 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
+from crispy_forms.utils import render_crispy_form
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import QueryDict
@@ -15,7 +17,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from newsroom import pagecache
 from newsroom.templatetags.site import datetime_attr
@@ -226,7 +228,7 @@ def section(request, article):
         if node.can_reply and node.comment.pk == _int(query.get("replyto")):
             reply_to = node.comment
 
-    form = None
+    form = form_html = None
     if not closed:
         user = getattr(request, "user", None)
         remembered = remembered_author(request) if request else {}
@@ -247,6 +249,8 @@ def section(request, article):
             form.fields["issued"].initial = pagecache.per_request(
                 request, issue_token, article.pk
             )
+        if not remembered and form.user is None:
+            form_html = _rendered_form(form, reply_to)
     return {
         "article": article,
         "count": approved_count,
@@ -256,6 +260,7 @@ def section(request, article):
         "closed": closed,
         "unpublished": not article.is_published(),
         "form": form,
+        "form_html": form_html,
         "reply_to": reply_to,
         "post_url": reverse("comments:post", args=[article.pk]),
         "request": request,
@@ -279,3 +284,24 @@ def page_section(page):
         "nodes": nodes,
         "thread": render_thread(nodes, QueryDict()),
     }
+
+
+# The empty comment form as crispy-forms renders it, per language and reply
+# target: the same for every reader whose form holds no value of their own (the
+# "shown at" time is a per-request placeholder, filled in on the way out).
+_rendered_forms = {}
+RENDERED_FORMS = 1_000
+
+
+def _rendered_form(form, reply_to):
+    issued = form.fields["issued"].initial
+    if not pagecache.is_per_request(issued):
+        return None
+    key = (get_language(), reply_to.pk if reply_to else None, issued)
+    html = _rendered_forms.get(key)
+    if html is None:
+        html = render_crispy_form(form, helper=form.helper)
+        if len(_rendered_forms) >= RENDERED_FORMS:
+            _rendered_forms.clear()
+        _rendered_forms[key] = html
+    return mark_safe(html)

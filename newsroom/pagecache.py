@@ -240,6 +240,14 @@ def per_request(request, fill, *args):
     return placeholder
 
 
+def is_per_request(value):
+    """True if ``value`` is a placeholder made by ``per_request``."""
+    prefix, _, suffix = PER_REQUEST_PLACEHOLDER.partition("{}")
+    return (
+        isinstance(value, str) and value.startswith(prefix) and value.endswith(suffix)
+    )
+
+
 def csrf_placeholder(request):
     """Context processor: on a reader's page the CSRF token is filled in later."""
     state = getattr(request, "page_cache", None)
