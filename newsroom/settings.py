@@ -85,8 +85,7 @@ MIDDLEWARE = [
     "newsroom.middleware.BrowserLanguageMiddleware",
     "newsroom.middleware.AdminLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # Django's, with an origin-only check for anonymous posts (newsroom/csrf.py).
-    "newsroom.csrf.CsrfViewMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "newsroom.middleware.StaffTwoFactorMiddleware",
