@@ -210,6 +210,33 @@ def worker_rss_mb(master_pid):
     return sizes
 
 
+def workers_cpu_seconds(master_pid):
+    """CPU time (user + system) used so far by the children of a process, from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # The fields after the command name, which is in parentheses.
+        fields = stat.rsplit(")", 1)[1].split()
+        if fields[1] == str(master_pid):
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def timed_wrk(server, url, duration, tmp, **kwargs):
+    """wrk's figures plus the server's CPU milliseconds per request."""
+    before = workers_cpu_seconds(server.pid)
+    result = wrk(url, duration, tmp, **kwargs)
+    used = workers_cpu_seconds(server.pid) - before
+    result["cpu_ms"] = 1000 * used / result["requests"] if result["requests"] else None
+    return result
+
+
 def start_gunicorn(stack, name, env, workers, app="newsroom.wsgi:application"):
     port = free_port()
     proc = stack.start(
@@ -496,20 +523,27 @@ def measure_pages(stack, name, env, args, pages, session, tmp):
                 continue
             headers = [f"Cookie: {cookie}"] if cookie else []
             wrk(server.base + final, args.warmup, tmp, headers=headers)
-            result = wrk(server.base + final, args.duration, tmp, headers=headers)
+            result = timed_wrk(
+                server, server.base + final, args.duration, tmp, headers=headers
+            )
             if not result["requests"]:
                 # Slower than the run itself at 16 connections: measure longer.
-                result = wrk(
-                    server.base + final, 3 * args.duration, tmp, headers=headers
+                result = timed_wrk(
+                    server, server.base + final, 3 * args.duration, tmp, headers=headers
                 )
             result["rss"] = worker_rss_mb(server.pid)
             result["path"] = final
             result["html"] = response.content
+            result["cookies"] = sorted(response.cookies.keys())
+            result["vary"] = response.headers.get("Vary", "")
             rows[label] = result
+            cpu = result["cpu_ms"]
             say(
                 f"  {label:<24} {result['rps']:8.1f} req/s  p50 "
                 f"{result['p50_us'] / 1000:6.1f} ms  p99 {result['p99_us'] / 1000:6.1f}"
-                f" ms  errors {result['errors']}"
+                f" ms  CPU {cpu if cpu is None else round(cpu, 2)} ms/req"
+                f"  errors {result['errors']}  cookies {result['cookies'] or '-'}"
+                f"  Vary {result['vary'] or '-'}"
             )
     finally:
         stack.stop(server)
@@ -526,7 +560,7 @@ def measure_floor(stack, env, args, hot, tmp):
         response = httpx.get(url, timeout=30)
         response.raise_for_status()
         wrk(url, args.warmup, tmp)
-        result = wrk(url, args.duration, tmp)
+        result = timed_wrk(server, url, args.duration, tmp)
         result["rss"] = worker_rss_mb(server.pid)
         result["bytes"] = len(response.content)
         return result
@@ -727,7 +761,7 @@ def print_table(rows, floor, static, queries, intake_result):
     head = (
         f"{'page':<24} {'pass':<5} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
         f"{'errors':>6} {'×floor':>7} {'×static':>8} {'queries':>7} "
-        f"{'RSS/worker MB':>13}"
+        f"{'RSS/worker MB':>13} {'CPU ms':>7} {'CPU×floor':>9}"
     )
     say(head)
     say("-" * len(head))
@@ -751,10 +785,16 @@ def print_table(rows, floor, static, queries, intake_result):
             to_floor = to_static = ""  # a POST is no page view: no ratio
         rss = r.get("rss") or []
         rss_text = f"{max(rss):.0f} (×{len(rss)})" if rss else ""
+        cpu = r.get("cpu_ms")
+        cpu_text = f"{cpu:.2f}" if cpu else ""
+        floor_cpu = floor.get("cpu_ms") if floor else None
+        cpu_ratio = f"{cpu / floor_cpu:.2f}" if cpu and floor_cpu else ""
+        if label == "comment POST":
+            cpu_ratio = ""
         say(
             f"{label:<24} {mode:<5} {r['rps']:8.1f} {ms(r['p50_us']):>7} "
             f"{ms(r['p99_us']):>7} {r['errors']:>6} {to_floor:>7} {to_static:>8} "
-            f"{q!s:>7} {rss_text:>13}"
+            f"{q!s:>7} {rss_text:>13} {cpu_text:>7} {cpu_ratio:>9}"
         )
 
     for label in rows["cold"]:
