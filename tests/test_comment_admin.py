@@ -464,3 +464,27 @@ def test_status_counts_stop_at_a_cap(moderator_client, monkeypatch):
 
     assertContains(response, "Pending (more than 2)")
     assertContains(response, "Approved (1)")
+
+
+def test_the_queue_finds_comments_by_a_word_and_still_by_email_or_address(
+    client, moderator
+):
+    wanted = CommentFactory(
+        body="La siccità colpisce le campagne del sud",
+        author_email="Ada@Example.org",
+        ip_address="198.51.100.7",
+    )
+    other = CommentFactory(body="Tutt'altro discorso", ip_address="203.0.113.9")
+    client.force_login(moderator)
+    url = reverse("admin:comments_comment_changelist")
+
+    def found(term):
+        response = client.get(url, {"q": term})
+        assert response.status_code == 200
+        return {c.pk for c in response.context["cl"].result_list}
+
+    assert found("campagne") == {wanted.pk}
+    assert found("ada@example.org") == {wanted.pk}
+    assert found("198.51.100.7") == {wanted.pk}
+    assert found("203.0.113.9") == {other.pk}
+    assert Comment.objects.count() == 2
