@@ -84,6 +84,7 @@ def bench_database_url():
             "points elsewhere. Set BENCH_DATABASE_URL."
         )
     path = HERE / "data" / "bench.sqlite3"
+    path.parent.mkdir(exist_ok=True)  # not in a fresh checkout
     return f"sqlite:///{path}", f"SQLite file {path.relative_to(ROOT)}"
 
 
