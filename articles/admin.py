@@ -31,6 +31,7 @@ from .models import (
     ArticleTransition,
     AuthorProfile,
     Category,
+    Correction,
     Image,
     Tag,
     in_review_first,
@@ -85,6 +86,14 @@ class ArticleTransitionInline(HistoryInline):
     model = ArticleTransition
     fields = ["created_at", "actor", "from_state", "to_state", "note"]
     verbose_name_plural = _("workflow history")
+
+
+class CorrectionInline(admin.StackedInline):
+    """Corrections noted under the article, added without touching its text."""
+
+    model = Correction
+    fields = ["date", "text"]
+    extra = 0
 
 
 PUBLISHED = ngettext_lazy(
@@ -156,7 +165,7 @@ class ArticleAdmin(
     ]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["categories", "tags", "featured_image"]
-    inlines = [ArticleTransitionInline]
+    inlines = [CorrectionInline, ArticleTransitionInline]
     actions = ["publish_selected", "unpublish_selected"]
     history_latest_first = True
     fieldsets = [
@@ -179,6 +188,10 @@ class ArticleAdmin(
                     "version",
                 ]
             },
+        ),
+        (
+            _("Updates and search engines"),
+            {"fields": ["revised_at", "noindex"]},
         ),
     ]
 

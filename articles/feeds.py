@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
 from .models import Article, Category, Tag
@@ -45,13 +45,24 @@ class LatestArticlesFeed(Feed):
         return item.published_at
 
     def item_updateddate(self, item):
-        return item.updated_at
+        # Moves with a substantial update (Article.revised_at), not with every
+        # save; the guid stays the article's address.
+        return item.modified_at()
 
     def item_author_name(self, item):
         return item.byline_name
 
     def item_categories(self, item):
         return [category.name for category in item.categories.all()]
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    """The same articles as Atom 1.0, whose entries carry their update time."""
+
+    feed_type = Atom1Feed
+
+    def subtitle(self):
+        return self.description()
 
 
 class CategoryArticlesFeed(LatestArticlesFeed):

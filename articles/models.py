@@ -92,9 +92,17 @@ class Tag(models.Model):
 RENDITION_WIDTHS = (480, 960, 1600)
 
 
-def rendition(source, width, image_format, *, square=False):
-    """A rendition of an image field at ``width`` pixels, never upscaled."""
-    resize = ResizeToFill(width, width) if square else ResizeToFit(width, upscale=False)
+def rendition(source, width, image_format, *, square=False, height=None):
+    """
+    A rendition of an image field at ``width`` pixels, never upscaled; square,
+    or cropped to ``width`` x ``height`` (enlarged if need be), when asked.
+    """
+    if height is not None:
+        resize = ResizeToFill(width, height)
+    elif square:
+        resize = ResizeToFill(width, width)
+    else:
+        resize = ResizeToFit(width, upscale=False)
     return ImageSpecField(
         source=source,
         processors=[resize],
@@ -160,6 +168,11 @@ class Image(models.Model):
     jpeg_480 = rendition("file", 480, "JPEG")
     jpeg_960 = rendition("file", 960, "JPEG")
     jpeg_1600 = rendition("file", 1600, "JPEG")
+    # Crops for search engines and social cards (NewsArticle data, Open Graph),
+    # which ask for 16:9, 4:3 and 1:1 pictures at least 1200 pixels wide.
+    crop_16x9 = rendition("file", 1200, "JPEG", height=675)
+    crop_4x3 = rendition("file", 1200, "JPEG", height=900)
+    crop_1x1 = rendition("file", 1200, "JPEG", height=1200)
 
     class Meta:
         verbose_name = _("image")
@@ -316,6 +329,33 @@ class ArticleQuerySet(models.QuerySet):
                 todo.extend(children.get(pk, ()))
         through = Article.categories.through.objects.filter(category_id__in=ids)
         return self.filter(pk__in=through.values("article_id"))
+
+    def with_corrections(self):
+        """Annotate ``has_corrections``: whether the article has any."""
+        return self.annotate(
+            has_corrections=models.Exists(
+                Correction.objects.filter(article=models.OuterRef("pk"))
+            )
+        )
+
+    def related_to(self, article, count=4):
+        """
+        Up to ``count`` other articles in one of the article's sections that share
+        one of its tags (any of its sections' articles when it has no tag),
+        newest first: one query, whatever the size of the site.
+        """
+        category_ids = [c.pk for c in article.categories.all()]
+        tag_ids = [t.pk for t in article.tags.all()]
+        if not category_ids:
+            return self.none()
+        in_sections = Article.categories.through.objects.filter(
+            category_id__in=category_ids
+        )
+        related = self.filter(pk__in=in_sections.values("article_id"))
+        if tag_ids:
+            tagged = Article.tags.through.objects.filter(tag_id__in=tag_ids)
+            related = related.filter(pk__in=tagged.values("article_id"))
+        return related.exclude(pk=article.pk).order_by("-published_at", "-pk")[:count]
 
     def search(self, q):
         """
@@ -485,6 +525,23 @@ class Article(models.Model):
             "(a WordPress sticky post)."
         ),
     )
+    revised_at = models.DateTimeField(
+        _("substantially updated"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set when the article changes in substance (new facts, not a typo): "
+            "readers see “Updated on …” and feeds and search engines the new date."
+        ),
+    )
+    noindex = models.BooleanField(
+        _("hidden from search engines"),
+        default=False,
+        help_text=_(
+            "Search engines are asked not to list this article, and the sitemaps "
+            "leave it out. Readers still see it on the site."
+        ),
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
 
@@ -560,6 +617,21 @@ class Article(models.Model):
             return self.State.SCHEDULED
         return self.State(self.status)
 
+    def modified_at(self):
+        """When the article last changed for readers: its substantial update, or
+        its publication."""
+        if self.revised_at and self.published_at:
+            return max(self.revised_at, self.published_at)
+        return self.revised_at or self.published_at
+
+    def is_revised(self):
+        """Return True if the editors marked an update after publication."""
+        return bool(
+            self.revised_at
+            and self.published_at
+            and self.revised_at > self.published_at
+        )
+
     @property
     def byline_name(self):
         """The name readers see under the title."""
@@ -600,3 +672,44 @@ class ArticleTransition(models.Model):
     def __str__(self):
         steps = (self.get_from_state_display(), self.get_to_state_display())
         return f"{self.article}: {steps[0]} → {steps[1]}"
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def published(self):
+        """Corrections of articles readers may see, on or before now."""
+        return self.filter(
+            article__in=Article.objects.published(), date__lte=timezone.now()
+        )
+
+
+class Correction(models.Model):
+    """A note on an error in a published article, shown with it and listed."""
+
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="corrections",
+    )
+    text = models.TextField(
+        _("text"),
+        help_text=_(
+            "What was wrong and what is right, e.g. “The mayor is Anna "
+            "Bruni, not Anna Bruno.”"
+        ),
+    )
+    date = models.DateTimeField(_("date"), default=timezone.now)
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["-date", "-id"])]
+
+    def __str__(self):
+        return self.text[:80]
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#correction-{self.pk}"

@@ -16,8 +16,11 @@ class ArticleSitemap(I18nSitemap):
     priority = 0.8
 
     def items(self):
-        return Article.objects.published().only(
-            "slug", "published_at", "updated_at", "created_at"
+        # Articles the editors keep from search engines are left out.
+        return (
+            Article.objects.published()
+            .filter(noindex=False)
+            .only("slug", "published_at", "updated_at", "created_at")
         )
 
     def lastmod(self, item):

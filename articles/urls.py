@@ -1,4 +1,5 @@
 from django.urls import path, register_converter
+from django.utils.translation import gettext_lazy as _
 
 from . import feeds, views
 from .cache import reader_page
@@ -44,15 +45,32 @@ urlpatterns = [
         name="index",
     ),
     path("feed/", reader_page(feeds.LatestArticlesFeed()), name="feed"),
+    path("feed/atom/", reader_page(feeds.LatestArticlesAtomFeed()), name="feed-atom"),
+    # Translated address: /correzioni/ in Italian, /en/corrections/ in English.
+    path(
+        _("corrections/"),
+        reader_page(views.CorrectionListView.as_view(), params=PAGE),
+        name="corrections",
+    ),
     path(
         "search/",
         reader_page(views.ArticleSearchView.as_view(), params=["q", *PAGE]),
         name="search",
     ),
     path(
+        "<yyyy:year>/",
+        reader_page(views.ArticleYearArchiveView.as_view(), params=PAGE),
+        name="archive-year",
+    ),
+    path(
         "<yyyy:year>/<dd:month>/",
         reader_page(views.ArticleMonthArchiveView.as_view(), params=PAGE),
         name="archive-month",
+    ),
+    path(
+        "<yyyy:year>/<dd:month>/<dd:day>/",
+        reader_page(views.ArticleDayArchiveView.as_view(), params=PAGE),
+        name="archive-day",
     ),
     path(
         "<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/",

@@ -1,7 +1,11 @@
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
@@ -11,10 +15,15 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.dates import (
     ArchiveIndexView,
     DateDetailView,
+    DayArchiveView,
     MonthArchiveView,
+    YearArchiveView,
 )
 
-from .models import Article, Category, Tag
+from newsroom import pagecache
+
+from . import structured_data
+from .models import Article, Category, Correction, Tag
 
 SEARCH_MAX_LENGTH = 200
 
@@ -85,6 +94,11 @@ class ArticleArchiveIndexView(PublishedArticleMixin, ArchiveIndexView):
         # The months of every published article: the queryset's are the same.
         return Article.objects.published_months()
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["structured_data"] = [structured_data.website(self.request)]
+        return context
+
 
 class ArticleMonthArchiveView(PublishedArticleMixin, MonthArchiveView):
     month_format = "%m"
@@ -98,6 +112,74 @@ class ArticleMonthArchiveView(PublishedArticleMixin, MonthArchiveView):
         if not date_list:
             raise Http404(_("No articles were published in this month."))
         return date_list, object_list, extra
+
+
+def article_context(request, article):
+    """
+    What an article page shows besides the article: its corrections, related
+    articles, every section (the navigation and the breadcrumbs share them) and
+    the structured data for search engines. Two queries whatever the site's
+    size (the sections, which the navigation then does not read again, and the
+    related articles), a third for an article with corrections.
+    """
+    categories = list(Category.objects.all())
+    by_pk = {c.pk: c for c in categories}
+    # Most articles have none: the article's query says so (with_corrections),
+    # and only an article with corrections reads them.
+    has_corrections = getattr(article, "has_corrections", True)
+    corrections = list(article.corrections.all()) if has_corrections else []
+    related = list(
+        Article.objects.published()
+        .related_to(article)
+        .only("title", "slug", "published_at", "created_at")
+    )
+    return {
+        "all_categories": categories,
+        "corrections": corrections,
+        "related_articles": related,
+        "structured_data": [
+            structured_data.news_article(request, article, corrections),
+            structured_data.breadcrumbs(request, article, by_pk),
+        ],
+    }
+
+
+class ArticleYearArchiveView(PublishedArticleMixin, YearArchiveView):
+    """A year's articles, newest first, with the months that have some."""
+
+    make_object_list = True
+    allow_empty = True  # 404 below, from the months the view reads anyway.
+
+    def get_dated_items(self):
+        date_list, object_list, extra = super().get_dated_items()
+        if not date_list:
+            raise Http404(_("No articles were published in this year."))
+        return date_list, object_list, extra
+
+
+class ArticleDayArchiveView(PublishedArticleMixin, DayArchiveView):
+    """A day's articles, as WordPress has them at /2026/12/03/."""
+
+    month_format = "%m"
+    allow_empty = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The paginator's count, which the page needs anyway: no extra query.
+        if not context["paginator"].count:
+            raise Http404(_("No articles were published on this day."))
+        return context
+
+
+class CorrectionListView(ListView):
+    """Every correction of a published article, newest first."""
+
+    paginate_by = 20
+    paginator_class = CappedPaginator
+    template_name = "articles/correction_list.html"
+
+    def get_queryset(self):
+        return Correction.objects.published().select_related("article")
 
 
 class ArticleDateDetailView(DateDetailView):
@@ -114,6 +196,7 @@ class ArticleDateDetailView(DateDetailView):
     def get_queryset(self):
         return (
             Article.objects.readable_by(self.request.user)
+            .with_corrections()
             .select_related("author__profile", "featured_image")
             .prefetch_related("categories", "tags")
         )
@@ -127,6 +210,10 @@ class ArticleDateDetailView(DateDetailView):
             # address carries the creation date: the unique slug finds it.
             return get_object_or_404(self.get_queryset(), slug=self.kwargs["slug"])
         return super().get_object(queryset)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        return {**context, **article_context(self.request, self.object)}
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
@@ -147,11 +234,16 @@ class ArticlePreviewView(DetailView):
     template_name = "articles/article_detail.html"
     extra_context = {"is_preview": True}
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        return {**context, **article_context(self.request, self.object)}
+
     def get_queryset(self):
         if not can_preview(self.request.user):
             return Article.objects.none()
         return (
             Article.objects.readable_by(self.request.user)
+            .with_corrections()
             .select_related("author__profile", "featured_image")
             .prefetch_related("categories", "tags")
         )
@@ -217,3 +309,43 @@ class ArticleSearchView(ArticleListView):
 class RobotsView(TemplateView):
     template_name = "robots.txt"
     content_type = "text/plain; charset=utf-8"
+
+
+# Google News reads articles of the last two days from its sitemap, at most
+# 1,000 of them.
+NEWS_SITEMAP_AGE = timedelta(hours=48)
+NEWS_SITEMAP_SIZE = 1000
+
+
+class NewsSitemapView(TemplateView):
+    """The Google News sitemap: articles published in the last 48 hours."""
+
+    template_name = "news_sitemap.xml"
+    content_type = "application/xml; charset=utf-8"
+
+    def get_context_data(self, **kwargs):
+        since = timezone.now() - NEWS_SITEMAP_AGE
+        articles = list(
+            Article.objects.published()
+            .filter(published_at__gte=since, noindex=False)
+            .only("title", "slug", "published_at", "created_at")
+            .order_by("-published_at", "-pk")[:NEWS_SITEMAP_SIZE]
+        )
+        if articles:
+            # The page changes when its oldest article turns 48 hours old.
+            pagecache.expires_by(
+                self.request, articles[-1].published_at + NEWS_SITEMAP_AGE
+            )
+        return super().get_context_data(
+            articles=articles,
+            publication=settings.SITE_NAME,
+            language=settings.LANGUAGE_CODE,
+            **kwargs,
+        )
+
+
+class SitemapIndexView(TemplateView):
+    """The sitemaps of the site: every page, and the news of the last two days."""
+
+    template_name = "sitemap_index.xml"
+    content_type = "application/xml; charset=utf-8"

@@ -303,7 +303,15 @@ class Comment(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return f"{self.target.get_absolute_url()}#comment-{self.pk}"
+        """
+        The comment on its article's page: ``?comment=`` opens the page of the
+        thread that holds it wherever it has moved since (comments.thread works
+        the page out from its position); static pages have a single page.
+        """
+        if self.article_id:
+            url = self.article.get_absolute_url()
+            return f"{url}?comment={self.pk}#comment-{self.pk}"
+        return f"{self.page.get_absolute_url()}#comment-{self.pk}"
 
     @property
     def target(self):

@@ -10,7 +10,7 @@ from django.views.i18n import set_language
 
 from articles.cache import reader_page
 from articles.sitemaps import sitemaps
-from articles.views import RobotsView
+from articles.views import NewsSitemapView, RobotsView, SitemapIndexView
 
 from . import views
 from .csrf import origin_checked
@@ -55,6 +55,16 @@ urlpatterns = [
         reader_page(sitemap, params=["p"]),
         {"sitemaps": sitemaps},
         name="sitemap",
+    ),
+    path(
+        "news-sitemap.xml",
+        reader_page(NewsSitemapView.as_view()),
+        name="news-sitemap",
+    ),
+    path(
+        "sitemap-index.xml",
+        reader_page(SitemapIndexView.as_view()),
+        name="sitemap-index",
     ),
 ]
 

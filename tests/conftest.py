@@ -174,6 +174,10 @@ def article_form_data():
             "version": "",
             "transitions-TOTAL_FORMS": "0",
             "transitions-INITIAL_FORMS": "0",
+            "corrections-TOTAL_FORMS": "0",
+            "corrections-INITIAL_FORMS": "0",
+            "revised_at_0": "",
+            "revised_at_1": "",
         }
         if article is not None:
             data.update(
@@ -193,6 +197,12 @@ def article_form_data():
                 del data["comments_open"]
             if article.is_sticky:
                 data["is_sticky"] = "on"
+            if article.noindex:
+                data["noindex"] = "on"
+            if article.revised_at:
+                when = timezone.localtime(article.revised_at)
+                data["revised_at_0"] = when.strftime("%Y-%m-%d")
+                data["revised_at_1"] = when.strftime("%H:%M:%S")
             if article.published_at:
                 when = timezone.localtime(article.published_at)
                 data["published_at_0"] = when.strftime("%Y-%m-%d")

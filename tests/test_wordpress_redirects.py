@@ -90,7 +90,8 @@ def test_paths_redirect_through_the_redirects_app(site, client):
     feed = location(client, "/archives/10/feed/")
     assert feed == reverse("comments:article-feed", args=[site.pk])
     assert location(client, "/category/world/europe/") == "/category/europe/"
-    assert location(client, "/feed/atom/") == reverse("articles:feed")
+    assert location(client, "/feed/rss2/") == reverse("articles:feed")
+    assert client.get("/feed/atom/")["Content-Type"].startswith("application/atom+xml")
     tag = Tag.objects.get(slug="climate")
     assert client.get("/tag/climate/").status_code == 200  # same address
     assert tag.get_absolute_url() == "/tag/climate/"

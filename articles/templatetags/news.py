@@ -2,14 +2,17 @@
 
 import html
 import re
+from urllib.parse import quote, urlencode
 
 from django import template
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from newsroom.sanitize import strip_html
 
+from .. import structured_data
 from ..models import (
     RENDITION_WIDTHS,
     SEARCH_MARK_START,
@@ -26,8 +29,13 @@ SNIPPET_CHARS = 220
 
 @register.inclusion_tag("includes/category_nav.html", takes_context=True)
 def category_nav(context):
-    """The sections of the site, each with its subsections, in one query."""
-    categories = list(Category.objects.all())
+    """
+    The sections of the site, each with its subsections, in one query; none
+    when the view already read them (``all_categories``).
+    """
+    categories = context.get("all_categories")
+    if categories is None:
+        categories = list(Category.objects.all())
     children = {}
     for category in categories:
         children.setdefault(category.parent_id, []).append(category)
@@ -149,3 +157,51 @@ def search_snippet(article, query):
     prefix = "… " if start else ""
     suffix = " …" if end < len(text) else ""
     return mark_safe(prefix + snippet + suffix)
+
+
+@register.simple_tag
+def json_ld(data):
+    """
+    ``data`` as a <script type="application/ld+json"> element: a data block,
+    which the CSP lets through as it runs nothing; <, > and & are escaped, so
+    no value can end the element.
+    """
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        structured_data.to_script(data),
+    )
+
+
+@register.inclusion_tag("articles/includes/share_links.html", takes_context=True)
+def share_links(context, article):
+    """
+    Plain links that share the article by mail, WhatsApp, Telegram, Facebook, X
+    and LinkedIn: no third-party script, nothing loaded from elsewhere.
+    """
+    url = context["request"].build_absolute_uri(article.get_absolute_url())
+    title = article.title
+    services = [
+        ("email", _("Email"), "mailto:", {"subject": title, "body": url}),
+        ("whatsapp", "WhatsApp", "https://wa.me/", {"text": f"{title} {url}"}),
+        ("telegram", "Telegram", "https://t.me/share/url", {"url": url, "text": title}),
+        (
+            "facebook",
+            "Facebook",
+            "https://www.facebook.com/sharer/sharer.php",
+            {"u": url},
+        ),
+        ("x", "X", "https://x.com/intent/post", {"url": url, "text": title}),
+        (
+            "linkedin",
+            "LinkedIn",
+            "https://www.linkedin.com/sharing/share-offsite/",
+            {"url": url},
+        ),
+    ]
+    return {
+        "url": url,
+        "links": [
+            (name, label, f"{base}?{urlencode(query, quote_via=quote)}")
+            for name, label, base, query in services
+        ],
+    }
