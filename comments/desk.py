@@ -1,0 +1,402 @@
+"""
+The moderators' desk beside the queue: the commenter's history (their comments
+by email and address, counts, notes, bans, and actions on all of it), the
+decision on a spam wave, and the re-check of the whole queue with Akismet.
+``CommenterHistoryMixin`` adds their admin views to the queue's ModelAdmin
+(comments.admin), which shares the warnings, counts and messages defined here.
+"""
+
+import ipaddress
+from datetime import timedelta
+from functools import partial
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from django.db.models import Count, Max, Min, Q
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from . import moderation, spam, tasks, waves
+from .bans import bans_changed, network
+from .forms import CommenterBanForm, CommenterNoteForm
+from .models import (
+    Ban,
+    Comment,
+    CommenterNote,
+    QueueCheck,
+    normalized_email,
+)
+
+
+def spam_check_warnings():
+    """What moderators must know about the spam check: off, or rejecting the key."""
+    if not spam.is_enabled():
+        return [
+            gettext(
+                "Spam checking is off: no Akismet API key is configured "
+                "(AKISMET_API_KEY), so every comment waits for a moderator."
+            )
+        ]
+    # Only comments still waiting for a check, or given up on, can carry the
+    # error: the state comes first so that the (check_state, next_check_at)
+    # index finds the few of them, instead of the error being read on every
+    # pending comment (hundreds of thousands on a large site).
+    rejected = (
+        Comment.objects.pending()
+        .filter(
+            check_state__in=[Comment.CheckState.UNCHECKED, Comment.CheckState.GAVE_UP],
+            last_check_error__startswith=spam.MISCONFIGURED,
+        )
+        .count()
+    )
+    if rejected:
+        return [
+            ngettext(
+                "Akismet rejected the configuration (API key or site address): "
+                "%(count)d pending comment could not be checked. Check "
+                "AKISMET_API_KEY and AKISMET_BLOG_URL; the server log has the "
+                "details.",
+                "Akismet rejected the configuration (API key or site address): "
+                "%(count)d pending comments could not be checked. Check "
+                "AKISMET_API_KEY and AKISMET_BLOG_URL; the server log has the "
+                "details.",
+                rejected,
+            )
+            % {"count": rejected}
+        ]
+    return []
+
+
+def capped_status_counts(cap):
+    """
+    The number of comments in each status, counted no further than cap + 1, in
+    one query that reads at most that many index entries per status.
+    """
+    table = Comment._meta.db_table
+    parts = " UNION ALL ".join(
+        f"SELECT %s, COUNT(*) FROM (SELECT 1 FROM {table} WHERE status = %s "
+        f"LIMIT {int(cap) + 1}) AS s{n}"
+        for n in range(len(Comment.Status.values))
+    )
+    params = [p for value in Comment.Status.values for p in (value, value)]
+    with connection.cursor() as cursor:
+        cursor.execute(parts, params)
+        return dict(cursor.fetchall())
+
+
+DONE_MESSAGES = {
+    "approve": ngettext_lazy(
+        "%(count)d comment approved.", "%(count)d comments approved.", "count"
+    ),
+    "unapprove": ngettext_lazy(
+        "%(count)d comment sent back to pending.",
+        "%(count)d comments sent back to pending.",
+        "count",
+    ),
+    "mark_spam": ngettext_lazy(
+        "%(count)d comment marked as spam and reported to Akismet.",
+        "%(count)d comments marked as spam and reported to Akismet.",
+        "count",
+    ),
+    "mark_not_spam": ngettext_lazy(
+        "%(count)d comment marked as not spam, published and reported to Akismet.",
+        "%(count)d comments marked as not spam, published and reported to Akismet.",
+        "count",
+    ),
+    "trash": ngettext_lazy(
+        "%(count)d comment moved to the trash.",
+        "%(count)d comments moved to the trash.",
+        "count",
+    ),
+    "restore": ngettext_lazy(
+        "%(count)d comment restored from the trash.",
+        "%(count)d comments restored from the trash.",
+        "count",
+    ),
+    "check_now": ngettext_lazy(
+        "%(count)d comment queued for a check with Akismet.",
+        "%(count)d comments queued for a check with Akismet.",
+        "count",
+    ),
+    "delete": ngettext_lazy(
+        "%(count)d comment deleted permanently.",
+        "%(count)d comments deleted permanently.",
+        "count",
+    ),
+}
+
+
+class CommenterHistory:
+    """
+    The record of a comment's author, for moderators: every comment by that
+    email or from that IP address, counts, notes, the bans in force, and the
+    actions on all of it. A fixed number of queries, each on an index.
+    """
+
+    PER_PAGE = 50
+    MAX_SHOWN = 1000
+
+    def __init__(self, comment, *, shown=PER_PAGE):
+        self.comment = comment
+        self.email = normalized_email(comment.author_email)
+        self.ip = comment.ip_address
+        self.shown = min(max(shown, self.PER_PAGE), self.MAX_SHOWN)
+
+    def comments(self):
+        return Comment.objects.by_commenter(email=self.email, ip=self.ip)
+
+    def counts(self):
+        by_status = {
+            value: Count("pk", filter=Q(status=value))
+            for value in Comment.Status.values
+        }
+        totals = self.comments().aggregate(
+            **by_status, first=Min("created_at"), last=Max("created_at")
+        )
+        totals["statuses"] = [
+            (label, totals[value]) for value, label in Comment.Status.choices
+        ]
+        totals["total"] = sum(totals[value] for value in Comment.Status.values)
+        return totals
+
+    def rows(self):
+        rows = list(
+            self.comments()
+            .select_related("article", "page")
+            .only(
+                "pk",
+                "article__title",
+                "page__title",
+                "author_name",
+                "author_email",
+                "ip_address",
+                "body",
+                "status",
+                "created_at",
+            )
+            .order_by("-created_at", "-pk")[: self.shown + 1]
+        )
+        return rows[: self.shown], len(rows) > self.shown
+
+    def notes(self):
+        return CommenterNote.objects.filter(email=self.email).select_related("author")[
+            :50
+        ]
+
+    def bans(self):
+        """The bans in force on the email or the address, in one query."""
+        candidates = Ban.objects.active().filter(
+            Q(kind=Ban.Kind.EMAIL, value=self.email) | Q(kind=Ban.Kind.NETWORK)
+        )
+        address = ipaddress.ip_address(self.ip) if self.ip else None
+        found = []
+        for ban in candidates:
+            if ban.kind == Ban.Kind.EMAIL:
+                found.append(ban)
+                continue
+            net = network(ban.value)
+            if address and net and net.version == address.version and address in net:
+                found.append(ban)
+        return found
+
+    def ban_value(self, scope):
+        if scope == "email":
+            return Ban.Kind.EMAIL, self.email
+        if scope == "network":
+            return Ban.Kind.NETWORK, waves.network_key(self.ip)
+        return Ban.Kind.NETWORK, str(ipaddress.ip_network(self.ip))
+
+
+class CommenterHistoryMixin:
+    """The commenter's record in CommentAdmin: its view and links to it."""
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<int:comment_id>/author/",
+                self.admin_site.admin_view(self.commenter_view),
+                name="comments_comment_commenter",
+            ),
+            path(
+                "wave/",
+                self.admin_site.admin_view(self.wave_view),
+                name="comments_comment_wave",
+            ),
+            path(
+                "check-queue/",
+                self.admin_site.admin_view(self.check_queue_view),
+                name="comments_comment_check_queue",
+            ),
+        ]
+        return urls + super().get_urls()
+
+    @admin.display(description=_("author"), ordering="author_name")
+    def author_link(self, comment):
+        return format_html(
+            '<a href="{}" title="{}">{}</a>',
+            reverse("admin:comments_comment_commenter", args=[comment.pk]),
+            gettext("The commenter's history"),
+            comment.author_name,
+        )
+
+    @admin.display(description=_("commenter's history"))
+    def commenter_history(self, comment):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:comments_comment_commenter", args=[comment.pk]),
+            gettext("Every comment by this email or IP address"),
+        )
+
+    def commenter_view(self, request, comment_id):
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        comment = (
+            Comment.objects.only("pk", "author_name", "author_email", "ip_address")
+            .filter(pk=comment_id)
+            .first()
+        )
+        if comment is None:
+            raise Http404(gettext("No such comment."))
+        try:
+            shown = int(request.GET.get("shown", CommenterHistory.PER_PAGE))
+        except ValueError:
+            shown = CommenterHistory.PER_PAGE
+        history = CommenterHistory(comment, shown=shown)
+        ban_form = CommenterBanForm(prefix="ban")
+        note_form = CommenterNoteForm(prefix="note")
+        if request.method == "POST":
+            action = request.POST.get("action")
+            if action == "ban":
+                ban_form = CommenterBanForm(request.POST, prefix="ban")
+                if ban_form.is_valid():
+                    return self._ban_commenter(request, history, ban_form)
+            elif action == "note":
+                note_form = CommenterNoteForm(request.POST, prefix="note")
+                if note_form.is_valid():
+                    CommenterNote.objects.create(
+                        email=history.email,
+                        note=note_form.cleaned_data["note"],
+                        author=request.user,
+                    )
+                    self.message_user(request, gettext("Note added."), messages.SUCCESS)
+                    return redirect(request.get_full_path())
+            elif action in ("approve_pending", "trash_all"):
+                everything = history.comments()
+                if action == "approve_pending":
+                    self._bulk(
+                        request,
+                        everything.pending(),
+                        moderation.approve,
+                        DONE_MESSAGES["approve"],
+                    )
+                else:
+                    self._bulk(
+                        request,
+                        everything.exclude(status=Comment.Status.TRASH),
+                        moderation.trash,
+                        DONE_MESSAGES["trash"],
+                    )
+                return redirect(request.get_full_path())
+        rows, more = history.rows()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("The commenter's history: %(name)s")
+            % {"name": comment.author_name},
+            "comment": comment,
+            "history": history,
+            "counts": history.counts(),
+            "rows": rows,
+            "more": more,
+            "show_more": history.shown * 2,
+            "notes": history.notes(),
+            "bans": history.bans(),
+            "ban_form": ban_form,
+            "note_form": note_form,
+            "can_ban": bool(history.ip),
+        }
+        return TemplateResponse(request, "admin/comments/comment/history.html", context)
+
+    def _ban_commenter(self, request, history, form):
+        scope = form.cleaned_data["scope"]
+        if scope != "email" and not history.ip:
+            self.message_user(
+                request,
+                gettext("This comment has no IP address to ban."),
+                messages.ERROR,
+            )
+            return redirect(request.get_full_path())
+        kind, value = history.ban_value(scope)
+        days = form.cleaned_data["duration"]
+        ban = Ban.objects.create(
+            kind=kind,
+            value=value,
+            reason=form.cleaned_data["reason"],
+            created_by=request.user,
+            expires_at=timezone.now() + timedelta(days=int(days)) if days else None,
+        )
+        bans_changed()
+        self.message_user(
+            request,
+            gettext("Banned: %(value)s.") % {"value": ban.value},
+            messages.SUCCESS,
+        )
+        return redirect(request.get_full_path())
+
+    def wave_view(self, request):
+        """One decision for every pending comment of a spam wave."""
+        if request.method != "POST" or not self.has_moderate_permission(request):
+            raise PermissionDenied
+        kind, key = request.POST.get("kind"), request.POST.get("key", "")
+        decision = request.POST.get("decision")
+        verbs = {
+            "approve": moderation.approve,
+            "mark_spam": moderation.mark_spam,
+            "trash": moderation.trash,
+        }
+        if kind not in waves.KINDS or not key or decision not in verbs:
+            self.message_user(
+                request, gettext("That wave or decision is unknown."), messages.ERROR
+            )
+        else:
+            self._bulk(
+                request,
+                waves.in_wave(kind, key),
+                verbs[decision],
+                DONE_MESSAGES[decision],
+            )
+        return redirect("admin:comments_comment_changelist")
+
+    def check_queue_view(self, request):
+        """Start a background check of every pending comment with Akismet."""
+        if request.method != "POST" or not self.has_moderate_permission(request):
+            raise PermissionDenied
+        if not spam.is_enabled():
+            self.message_user(request, spam_check_warnings()[0], messages.ERROR)
+            return redirect("admin:comments_comment_changelist")
+        running = QueueCheck.objects.filter(finished_at__isnull=True).first()
+        if running is None:
+            running = QueueCheck.objects.create(
+                started_by=request.user,
+                total=capped_status_counts(10**9).get(Comment.Status.PENDING, 0),
+            )
+            transaction.on_commit(partial(tasks.check_queue.enqueue, run_id=running.pk))
+            self.message_user(
+                request,
+                gettext("Every pending comment is being sent to Akismet again."),
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(
+                request,
+                gettext("A check of the queue is running already."),
+                messages.WARNING,
+            )
+        return redirect("admin:comments_queuecheck_change", running.pk)
