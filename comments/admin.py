@@ -45,6 +45,9 @@ from .models import (
 
 # A whole email address, as typed in the queue's search box.
 EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# Part of an email or IP address ("luca@", "198.51.100"): not words, so not for
+# the full-text index; searched for as text in the addresses.
+ADDRESS_PART_RE = re.compile(r"@|^[0-9a-fA-F]*[.:][0-9a-fA-F.:]*$")
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -266,7 +269,11 @@ class CommentAdmin(CommenterHistoryMixin, admin.ModelAdmin):
             pass
         else:
             return queryset.filter(ip_address=str(ip)), False
-        if term and connection.vendor == "postgresql":
+        if (
+            term
+            and connection.vendor == "postgresql"
+            and not ADDRESS_PART_RE.search(term)
+        ):
             # Whole words of the names and texts, through the full-text index
             # of migration 0013 (built on this same expression).
             words = queryset.alias(
