@@ -17,12 +17,13 @@ PYTHON_OK := import sys; sys.exit(sys.version_info < (3, 12))
 PYTHON_CANDIDATES := $(or $(PYTHON),python3.14 python3.13 python3.12 python3 \
 	$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.*/bin/python3 2>/dev/null | sort -rV))
 
-.PHONY: help run test test-browser test-integration check messages compile-messages worker bench bench-import bench-faults clean
+.PHONY: help run test test-browser test-validator test-integration check messages compile-messages worker bench bench-import bench-faults clean
 
 help:
 	@echo "make run           install, migrate, load the demo content, serve on http://127.0.0.1:8000/ (PORT=8001 for another port)"
 	@echo "make test          the test suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make test-browser  the browser tests (Playwright + Debian's chromium)"
+	@echo "make test-validator  the Nu HTML checker on the reader's pages (Java, npm)"
 	@echo "make test-integration  gunicorn behind nginx's page cache, a backup restore (nginx-light, PostgreSQL)"
 	@echo "make check         Django's system checks and missing migrations"
 	@echo "make messages      extract the Italian catalogues and compile them"
@@ -81,6 +82,15 @@ test: $(VENV)/.installed compile-messages
 
 test-browser: $(VENV)/.installed compile-messages
 	$(call pytest,-m browser $(ARGS))
+
+# The Nu HTML checker (the vnu-jar package from npm, into build/vnu) on the
+# reader's pages with hostile comments; needs Java and npm.
+VNU_VERSION := 26.9.27
+build/vnu/node_modules/vnu-jar/build/dist/vnu.jar:
+	npm install --prefix build/vnu --no-audit --no-fund --no-save vnu-jar@$(VNU_VERSION)
+
+test-validator: $(VENV)/.installed compile-messages build/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+	$(call pytest,-m validator $(ARGS))
 
 # gunicorn behind nginx with tests/nginx/newsroom.conf.template, on free local
 # ports; Redis db 12 for the page cache when Redis answers on 127.0.0.1:6379.
