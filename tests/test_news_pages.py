@@ -243,3 +243,23 @@ def _expected(article_queries, corrections_queries):
 
 
 EXPECTED_QUERIES = {False: _expected(8, 2), True: _expected(9, 3)}
+
+
+def test_a_comment_permalink_opens_the_page_of_the_thread_that_holds_it(settings):
+    """From a feed or a mail, a comment on page 2 opens page 2."""
+    from .factories import CommentFactory
+
+    settings.COMMENTS_PER_PAGE = 2
+    article = ArticleFactory()
+    comments = [
+        CommentFactory(article=article, status="approved", body=f"Commento {n}")
+        for n in range(5)
+    ]
+    first, last = comments[0], comments[-1]
+    assert first.get_absolute_url() != last.get_absolute_url()
+
+    for comment in (first, last):
+        page = Client().get(comment.get_absolute_url())
+        assertContains(page, f'id="comment-{comment.pk}"')
+    feed = Client().get(reverse("comments:feed")).content.decode()
+    assert f"?comment={last.pk}#comment-{last.pk}" in feed
