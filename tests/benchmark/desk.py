@@ -51,7 +51,7 @@ def measure(admin_user, *, runs=5, say=print):
     from django.urls import reverse
 
     from comments import waves
-    from comments.admin import CommenterHistory
+    from comments.desk import CommenterHistory
     from comments.models import Comment
 
     client = Client()
