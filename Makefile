@@ -80,7 +80,13 @@ endef
 test: $(VENV)/.installed compile-messages
 	$(call pytest,$(ARGS))
 
-test-browser: $(VENV)/.installed compile-messages
+# axe-core (from npm, into build/axe) for the accessibility check of the
+# browser tests; without npm that one test is skipped.
+AXE_VERSION := 4.14.1
+build/axe/node_modules/axe-core/axe.min.js:
+	-npm install --prefix build/axe --no-audit --no-fund --no-save axe-core@$(AXE_VERSION)
+
+test-browser: $(VENV)/.installed compile-messages build/axe/node_modules/axe-core/axe.min.js
 	$(call pytest,-m browser $(ARGS))
 
 # The Nu HTML checker (the vnu-jar package from npm, into build/vnu) on the

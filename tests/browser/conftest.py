@@ -6,8 +6,10 @@ Every test in this folder is marked ``browser``: ``make test`` skips them and
 from Debian's ``chromium`` package); Playwright's own browser download is never used.
 """
 
+import importlib
 import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -145,3 +147,20 @@ def login():
         page.wait_for_url(f"{live_server.url}/admin/")
 
     return _login
+
+
+@pytest.fixture
+def staff_groups(transactional_db):
+    """
+    The Journalist, Editor and Moderator groups, made again if needed: they come
+    from data migrations, and an earlier transactional test's flush empties them.
+    """
+    from django.apps import apps
+    from django.db import connection
+
+    editor = SimpleNamespace(connection=connection)
+    for module, function in (
+        ("articles.migrations.0004_editorial_groups", "create_groups"),
+        ("comments.migrations.0002_moderator_group", "create_moderator_group"),
+    ):
+        getattr(importlib.import_module(module), function)(apps, editor)

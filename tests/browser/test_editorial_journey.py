@@ -50,6 +50,7 @@ def save(page):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("staff_groups")
 def test_journalist_to_editor_journey(page, live_server, login):
     """The issue's journey, end to end, through the admin pages only."""
     journalist = UserFactory(

@@ -1,13 +1,8 @@
 """A moderator in a real browser: the queue, an approval, the published comment."""
 
-import importlib
-from types import SimpleNamespace
-
 import pytest
 
-from django.apps import apps
 from django.contrib.auth.models import Group
-from django.db import connection
 
 from tests.browser.conftest import assert_no_csp_violation
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
@@ -16,14 +11,8 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def moderator(transactional_db):
-    """A staff user in the Moderator group, the group recreated if needed.
-
-    The group comes from a data migration; an earlier transactional test's flush
-    empties the table, so the migration's function runs again here.
-    """
-    migration = importlib.import_module("comments.migrations.0002_moderator_group")
-    migration.create_moderator_group(apps, SimpleNamespace(connection=connection))
+def moderator(staff_groups):
+    """A staff user in the Moderator group."""
     user = UserFactory(username="maria", is_staff=True)
     user.groups.add(Group.objects.get(name="Moderator"))
     return user
