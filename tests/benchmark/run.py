@@ -1242,7 +1242,8 @@ def scale_out(stack, env, args, akismet, tmp):
             response = httpx.post(
                 f"{server.base}/comments/post/{intake.pk}/",
                 data=fields,
-                headers={"Cookie": cookie},
+                # A browser's form post names the page's origin (newsroom/csrf.py).
+                headers={"Cookie": cookie, "Origin": server.base},
                 timeout=30,
             )
             if response.status_code in (302, 303):
