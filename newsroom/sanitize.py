@@ -82,10 +82,17 @@ def _nofollow_ugc(attrs, new=False):
 
 # bleach's web-address pattern, with one change: an address never ends in
 # punctuation (a full stop, a comma, a closing quote or guillemet…), which
-# belongs to the sentence around it. Closing brackets are bleach's to balance.
+# belongs to the sentence around it, nor in a closing square bracket. Round
+# brackets are bleach's to balance. The text reaches the linker with < and >
+# escaped: an address stops before &lt; and &gt; too.
 _URL_PATH = r"""(?:[/?][^\s\{\}\|\\\^`<>"]*)?"""
+_NOT_ESCAPED_BRACKET = r"(?!&(?:lt|gt);)"
 _URL_PATH_TRIMMED = (
-    r"""(?:[/?](?:[^\s\{\}\|\\\^`<>"]*[^\s\{\}\|\\\^`<>".,;:!?'«»‘’“”…])?)?"""
+    r"(?:[/?](?:(?:"
+    + _NOT_ESCAPED_BRACKET
+    + r"""[^\s\{\}\|\\\^`<>"])*"""
+    + _NOT_ESCAPED_BRACKET
+    + r"""[^\s\{\}\|\\\^`<>".,;:!?'«»‘’“”…\]])?)?"""
 )
 if _URL_PATH not in URL_RE.pattern:  # pragma: no cover - a new bleach
     raise ImportError("bleach's URL pattern changed: review newsroom/sanitize.py")

@@ -297,6 +297,9 @@ def test_edited_comment_text_shows_as_edited(client):
         ("both https://example.org/c, then", "https://example.org/c", ", then"),
         ("«https://example.org/d»", "https://example.org/d", "»"),
         ("(https://example.org/e)", "https://example.org/e", ")"),
+        ("[https://example.org/f]", "https://example.org/f", "]"),
+        ("<https://example.org/g>!", "https://example.org/g", "&gt;!"),
+        ("https://example.org/h?'", "https://example.org/h", "?'"),
     ],
 )
 def test_links_in_comments_end_before_trailing_punctuation(text, link, after):

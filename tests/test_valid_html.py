@@ -41,6 +41,7 @@ HOSTILE_COMMENTS = [
     "Fine frase https://example.org/a; e https://example.org/b? e <b>non</b> html",
     "Emoji 🌍🔥💧 senza spazi " + "🌍" * 80,
     "نص من اليمين إلى اليسار مع رابط https://example.org/عربي في الوسط",
+    "Tra quadre [https://example.org/lista] e <https://example.org/angolo>!",
 ]
 
 
