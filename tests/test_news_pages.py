@@ -263,3 +263,84 @@ def test_a_comment_permalink_opens_the_page_of_the_thread_that_holds_it(settings
         assertContains(page, f'id="comment-{comment.pk}"')
     feed = Client().get(reverse("comments:feed")).content.decode()
     assert f"?comment={last.pk}#comment-{last.pk}" in feed
+
+
+def test_an_editor_adds_a_correction_inline_without_rewriting_the_article(
+    client, editor, admin_login, article_form_data
+):
+    """The Editor group may use the corrections inline of the article admin."""
+    article = ArticleFactory(body="<p>Il sindaco Anna Bruno.</p>")
+    assert admin_login(client, editor.username, "password")
+    data = article_form_data(article)
+    data.update(
+        {
+            "corrections-TOTAL_FORMS": "1",
+            "corrections-0-text": "Il sindaco è Anna Bruni.",
+            "corrections-0-date_0": timezone.localdate().isoformat(),
+            "corrections-0-date_1": "00:00:00",
+        }
+    )
+
+    response = client.post(f"/admin/articles/article/{article.pk}/change/", data)
+
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.corrections.get().text == "Il sindaco è Anna Bruni."
+    assert "Anna Bruno" in article.body
+    assertContains(Client().get(article.get_absolute_url()), "Anna Bruni")
+
+
+def test_the_corrections_page_has_an_address_in_each_language(article):
+    """/correzioni/ and /en/corrections/, newest first, 20 a page."""
+    now = timezone.now()
+    for n in range(21):
+        Correction.objects.create(
+            article=article, text=f"Correzione {n}.", date=now - timedelta(hours=n)
+        )
+
+    first = Client().get("/correzioni/").content.decode()
+    assert first.index("Correzione 0.") < first.index("Correzione 1.")
+    assert "Correzione 20." not in first
+    assertContains(Client().get("/correzioni/?page=2"), "Correzione 20.")
+    assertContains(Client().get("/en/corrections/"), "Correzione 0.")
+    assert Client().get("/corrections/").status_code == 404
+
+
+def test_the_featured_image_crops_are_1200_pixels_wide():
+    """16:9, 4:3 and 1:1, whatever the original's size."""
+    from PIL import Image
+
+    from .factories import ImageFactory
+
+    image = ImageFactory(file__width=800, file__height=600)
+    for name, ratio in (("crop_16x9", 16 / 9), ("crop_4x3", 4 / 3), ("crop_1x1", 1)):
+        crop = getattr(image, name)
+        crop.generate()
+        with Image.open(crop.file) as picture:
+            assert picture.width == 1200
+            assert abs(picture.width / picture.height - ratio) < 0.01
+
+
+def test_the_news_sitemap_is_cached_until_articles_change(
+    article, page_cache, django_capture_on_commit_callbacks
+):
+    from articles import cache
+
+    assert Client().get("/news-sitemap.xml")["X-Page-Cache"] == "miss"
+    assert Client().get("/news-sitemap.xml")["X-Page-Cache"] == "hit"
+    ArticleFactory(title="Ultima ora")
+    with django_capture_on_commit_callbacks(execute=True):
+        cache.articles_changed()
+
+    response = Client().get("/news-sitemap.xml")
+    assert response["X-Page-Cache"] == "miss"
+    assertContains(response, "Ultima ora")
+
+
+def test_pages_link_their_feeds(article):
+    """The site's RSS and Atom feeds, and the article's comment feed."""
+    page = Client().get(article.get_absolute_url())
+
+    assertContains(page, 'type="application/atom+xml"')
+    assertContains(page, 'href="/feed/atom/"')
+    assertContains(page, f'href="/comments/feed/{article.pk}/"')
