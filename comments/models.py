@@ -47,6 +47,10 @@ class CommentQuerySet(models.QuerySet):
                 "body_html",
                 "status",
                 "created_at",
+                "edited_at",
+                "author_deleted",
+                "featured",
+                "by_staff",
             )
             .order_by("created_at", "pk")
         )
@@ -112,6 +116,35 @@ class Comment(models.Model):
         SPAM = "spam", _("Spam")
         DISCARD = "discard", _("Blatant spam")
 
+    class Reason(models.TextChoices):
+        """Why a comment is not published, as its author is told (a fixed list)."""
+
+        SPAM = "spam", _("spam or advertising")
+        OFF_TOPIC = "off_topic", _("off topic")
+        ABUSIVE = "abusive", _("abusive or insulting")
+        PERSONAL_DATA = "personal_data", _("personal data of other people")
+        ILLEGAL = "illegal", _("illegal content")
+        DUPLICATE = "duplicate", _("a duplicate")
+        GUIDELINES = "guidelines", _("against the comment guidelines")
+
+    class HeldRule(models.TextChoices):
+        """Which moderation rule holds a pending comment for a moderator."""
+
+        NONE = "", _("none")
+        HOLD_ALL = "hold_all", _("every comment approved by hand")
+        WAVE = "wave", _("part of a wave of comments")
+        LINKS = "links", _("too many links")
+        WORDS = "words", _("a word on the moderation list")
+        FIRST = "first", _("first comment by this author")
+        UNCHECKED = "unchecked", _("not checked for spam")
+        REPORTED = "reported", _("reported by readers")
+        EDITED = "edited", _("edited by its author")
+
+    class Appeal(models.TextChoices):
+        NONE = "", _("none")
+        OPEN = "open", _("review asked for")
+        DECIDED = "decided", _("reviewed")
+
     class Kind(models.TextChoices):
         COMMENT = "comment", _("Comment")
         PINGBACK = "pingback", _("Pingback")
@@ -166,6 +199,39 @@ class Comment(models.Model):
         db_index=True,
     )
     held_reason = models.CharField(_("why held"), max_length=300, blank=True)
+    held_rule = models.CharField(
+        _("held by"), max_length=10, choices=HeldRule, blank=True, default=""
+    )
+    # The statement of reasons its author reads on the status page.
+    rejection_reason = models.CharField(
+        _("reason for not publishing"),
+        max_length=20,
+        choices=Reason,
+        blank=True,
+        default="",
+    )
+    rejection_note = models.CharField(
+        _("moderator's note to the author"), max_length=500, blank=True, default=""
+    )
+    # The author's one request to review a rejection (the Appeals view).
+    appeal = models.CharField(
+        _("review"), max_length=10, choices=Appeal, blank=True, default=""
+    )
+    appeal_message = models.TextField(_("author's request"), blank=True, default="")
+    appealed_at = models.DateTimeField(_("review asked on"), null=True, blank=True)
+    # Made with an email address confirmed from the browser that posted it.
+    verified = models.BooleanField(_("verified email"), default=False)
+    notify_verdict = models.BooleanField(
+        _("author is mailed the verdict"), default=False
+    )
+    edited_at = models.DateTimeField(_("edited by its author"), null=True, blank=True)
+    # Deleted by its author while replies hang on it: a placeholder stays.
+    author_deleted = models.BooleanField(_("deleted by its author"), default=False)
+    reports_open = models.PositiveSmallIntegerField(
+        _("open reports"), default=0, editable=False
+    )
+    featured = models.BooleanField(_("selected by the editors"), default=False)
+    by_staff = models.BooleanField(_("by the newsroom's staff"), default=False)
     created_at = models.DateTimeField(_("date"), default=timezone.now)
     status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
     language = models.CharField(_("language"), max_length=10, blank=True)
@@ -277,6 +343,17 @@ class Comment(models.Model):
             ),
             models.Index(
                 fields=["network_key", "created_at"], name="comment_network_wave_idx"
+            ),
+            # The Appeals and Reported views of the queue.
+            models.Index(
+                fields=["-created_at"],
+                condition=models.Q(appeal="open"),
+                name="comment_appeal_open_idx",
+            ),
+            models.Index(
+                fields=["-created_at"],
+                condition=models.Q(reports_open__gt=0),
+                name="comment_reported_idx",
             ),
         ]
         constraints = [
@@ -540,3 +617,130 @@ class QueueCheck(models.Model):
 
     def is_running(self):
         return self.finished_at is None
+
+
+class CommenterEmail(models.Model):
+    """
+    An email address a reader asked to confirm (comments.verification): when,
+    when it was last mailed (at most once an hour), and whether moderators
+    withdrew the trust its comments earn.
+    """
+
+    email = models.CharField(_("email"), max_length=254, unique=True)
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    last_mailed_at = models.DateTimeField(_("last mailed"), null=True, blank=True)
+    trust_revoked_at = models.DateTimeField(
+        _("trust withdrawn"), null=True, blank=True
+    )
+    trust_revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("trust withdrawn by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("commenter's email address")
+        verbose_name_plural = _("commenters' email addresses")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.email
+
+    def save(self, *args, **kwargs):
+        self.email = normalized_email(self.email)
+        super().save(*args, **kwargs)
+
+    def is_confirmed(self):
+        return self.confirmed_at is not None
+
+
+class Subscription(models.Model):
+    """
+    A verified reader's wish to be mailed: of replies to their comment
+    (``comment``), or of every new comment on an article (no ``comment``).
+    """
+
+    email = models.CharField(_("email"), max_length=254, db_index=True)
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    comment = models.ForeignKey(
+        Comment,
+        verbose_name=_("replies to"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="subscriptions",
+    )
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
+    # Comments published up to here have been mailed (or were there before).
+    notified_until = models.DateTimeField(_("mailed up to"), default=timezone.now)
+    last_mailed_at = models.DateTimeField(_("last mailed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email", "article"],
+                condition=models.Q(comment__isnull=True),
+                name="subscription_to_article_once",
+            ),
+            models.UniqueConstraint(
+                fields=["email", "comment"],
+                condition=models.Q(comment__isnull=False),
+                name="subscription_to_replies_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["article", "notified_until"])]
+
+    def __str__(self):
+        return self.email
+
+
+class ReaderReport(models.Model):
+    """A reader's report of a published comment, with its reason."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", _("spam or advertising")
+        ABUSIVE = "abusive", _("abusive or insulting")
+        OFF_TOPIC = "off_topic", _("off topic")
+        PERSONAL_DATA = "personal_data", _("personal data of other people")
+        ILLEGAL = "illegal", _("illegal content")
+        OTHER = "other", _("something else")
+
+    comment = models.ForeignKey(
+        Comment,
+        verbose_name=_("comment"),
+        on_delete=models.CASCADE,
+        related_name="reader_reports",
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason)
+    note = models.CharField(_("note"), max_length=500, blank=True, default="")
+    # A keyed hash of the reporter's IP address: distinct readers are counted
+    # without keeping the address.
+    reporter = models.CharField(_("reader"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
+    cleared_at = models.DateTimeField(_("cleared"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reader's report")
+        verbose_name_plural = _("readers' reports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["comment", "cleared_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reporter"], name="report_once_per_reader"
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_reason_display()

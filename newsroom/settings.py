@@ -416,3 +416,15 @@ COMMENTS_WAVE_SIZE = env.int("COMMENTS_WAVE_SIZE", 10)
 COMMENTS_WAVE_MINUTES = env.int("COMMENTS_WAVE_MINUTES", 10)
 # The daily mail to moderators of what waits (manage.py mail_queue_digest).
 COMMENTS_DIGEST = env.bool("COMMENTS_DIGEST", False)
+# Minutes after posting during which its author may still edit a published
+# comment (a pending one may be edited until it is decided).
+COMMENTS_EDIT_MINUTES = env.int("COMMENTS_EDIT_MINUTES", 10)
+# A verified commenter with this many approved comments, and no spam or trash
+# verdict in the last COMMENTS_TRUST_CLEAN_DAYS days, is trusted: published
+# right after the spam check, skipping the hold rules.
+COMMENTS_TRUST_APPROVED = env.int("COMMENTS_TRUST_APPROVED", 3)
+COMMENTS_TRUST_CLEAN_DAYS = env.int("COMMENTS_TRUST_CLEAN_DAYS", 90)
+# Reports from this many distinct readers hide a comment until a moderator
+# looks; a reader (by IP address) may send this many reports an hour.
+COMMENTS_REPORTS_TO_HIDE = env.int("COMMENTS_REPORTS_TO_HIDE", 3)
+COMMENTS_REPORTS_PER_HOUR = env.int("COMMENTS_REPORTS_PER_HOUR", 10)
