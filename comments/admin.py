@@ -9,9 +9,12 @@ Akismet where the Akismet terms ask for it.
 import ipaddress
 import json
 import re
+from functools import partial
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import actions as admin_actions
+from django.contrib.admin import helpers
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
@@ -56,6 +59,8 @@ class StatusFilter(admin.SimpleListFilter):
     title = _("status")
     parameter_name = "status"
     ALL = "all"
+    # Rejected comments whose authors asked for a review (comments.receipts).
+    APPEALS = "appeals"
 
     # Counting stops here: with millions of comments an exact count of each
     # status would read the whole table on every page of the queue.
@@ -77,11 +82,16 @@ class StatusFilter(admin.SimpleListFilter):
                     "count": count,
                 }
             choices.append((value, text))
+        appeals = Comment.objects.filter(appeal=Comment.Appeal.OPEN).count()
+        choices.insert(
+            1,
+            (self.APPEALS, gettext("Appeals (%(count)d)") % {"count": appeals}),
+        )
         return [*choices, (self.ALL, gettext("All"))]
 
     def value(self):
         value = super().value()
-        if value == self.ALL or value in Comment.Status.values:
+        if value in (self.ALL, self.APPEALS) or value in Comment.Status.values:
             return value
         return Comment.Status.PENDING
 
@@ -100,6 +110,8 @@ class StatusFilter(admin.SimpleListFilter):
         value = self.value()
         if value == self.ALL:
             return queryset
+        if value == self.APPEALS:
+            return queryset.filter(appeal=Comment.Appeal.OPEN)
         return queryset.filter(status=value)
 
 
@@ -146,8 +158,24 @@ class CommentEventInline(HistoryInline):
 # The status verbs: each action calls one of them through Comment Admin._bulk.
 
 
+class ModerationActionForm(helpers.ActionForm):
+    """The action menu, with the reason and note told to a rejected comment's author."""
+
+    reason = forms.ChoiceField(
+        label=_("Reason told to the author"),
+        required=False,
+        choices=[("", _("the action's default"))] + Comment.Reason.choices,
+    )
+    note = forms.CharField(
+        label=_("Note to the author"),
+        required=False,
+        max_length=500,
+    )
+
+
 @admin.register(Comment)
 class CommentAdmin(CommenterHistoryMixin, admin.ModelAdmin):
+    action_form = ModerationActionForm
     list_display = [
         "excerpt",
         "article_title",
@@ -161,6 +189,7 @@ class CommentAdmin(CommenterHistoryMixin, admin.ModelAdmin):
     list_display_links = ["excerpt"]
     list_filter = [
         StatusFilter,
+        "held_rule",
         "verdict",
         "check_state",
         "kind",
@@ -186,6 +215,7 @@ class CommentAdmin(CommenterHistoryMixin, admin.ModelAdmin):
         "mark_not_spam",
         "trash",
         "restore",
+        "keep_rejected",
         "check_now",
         "delete_selected",
     ]
@@ -223,6 +253,21 @@ class CommentAdmin(CommenterHistoryMixin, admin.ModelAdmin):
                     "last_check_error",
                     "checked_at",
                     "delete_after",
+                ]
+            },
+        ),
+        (
+            _("The author's side"),
+            {
+                "fields": [
+                    "verified",
+                    "rejection_reason",
+                    "rejection_note",
+                    "appeal",
+                    "appeal_message",
+                    "appealed_at",
+                    "notify_verdict",
+                    "edited_at",
                 ]
             },
         ),
@@ -336,8 +381,12 @@ class CommentAdmin(CommenterHistoryMixin, admin.ModelAdmin):
 
     @admin.display(description=_("why held"))
     def why_held(self, comment):
+        if comment.appeal == Comment.Appeal.OPEN:
+            return gettext("Review asked for: “%(message)s”") % {
+                "message": Truncator(comment.appeal_message).chars(200)
+            }
         if comment.status != Comment.Status.PENDING:
-            return ""
+            return comment.get_rejection_reason_display()
         return comment.held_reason or comment.last_check_error
 
     @admin.display(description=_("in reply to"))
@@ -397,9 +446,23 @@ class CommentAdmin(CommenterHistoryMixin, admin.ModelAdmin):
     def unapprove(self, request, queryset):
         self._bulk(request, queryset, moderation.unapprove, DONE_MESSAGES["unapprove"])
 
+    def _rejecting(self, request, verb):
+        """The verb, with the reason and note chosen beside the action menu."""
+        form = self.action_form(request.POST)
+        form.fields["action"].choices = self.get_action_choices(request)
+        reason = note = ""
+        if form.is_valid():
+            reason, note = form.cleaned_data["reason"], form.cleaned_data["note"]
+        return partial(verb, reason=reason, note=note)
+
     @admin.action(description=_("Mark as spam"), permissions=["moderate"])
     def mark_spam(self, request, queryset):
-        self._bulk(request, queryset, moderation.mark_spam, DONE_MESSAGES["mark_spam"])
+        self._bulk(
+            request,
+            queryset,
+            self._rejecting(request, moderation.mark_spam),
+            DONE_MESSAGES["mark_spam"],
+        )
 
     @admin.action(description=_("Not spam"), permissions=["moderate"])
     def mark_not_spam(self, request, queryset):
@@ -412,7 +475,20 @@ class CommentAdmin(CommenterHistoryMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Move to trash"), permissions=["moderate"])
     def trash(self, request, queryset):
-        self._bulk(request, queryset, moderation.trash, DONE_MESSAGES["trash"])
+        self._bulk(
+            request,
+            queryset,
+            self._rejecting(request, moderation.trash),
+            DONE_MESSAGES["trash"],
+        )
+
+    @admin.action(
+        description=_("Keep unpublished (close the review)"), permissions=["moderate"]
+    )
+    def keep_rejected(self, request, queryset):
+        self._bulk(
+            request, queryset, moderation.close_appeal, DONE_MESSAGES["keep_rejected"]
+        )
 
     @admin.action(description=_("Restore from trash"), permissions=["moderate"])
     def restore(self, request, queryset):

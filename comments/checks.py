@@ -20,7 +20,6 @@ made twice; a claim whose worker died lapses, and the check is due again.
 
 import enum
 import logging
-import re
 import secrets
 from datetime import timedelta
 from functools import partial, wraps
@@ -32,13 +31,14 @@ from django.db.models import Q
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 
-from . import cache, emails, spam, waves
+from . import cache, emails, spam, verification, waves
 from .models import Comment, CommentEvent, ModerationSettings
 
 logger = logging.getLogger(__name__)
 
 Status = Comment.Status
 CheckState = Comment.CheckState
+HeldRule = Comment.HeldRule
 Verdict = spam.Verdict
 
 # Back-off between attempts: one minute, doubling, at most four hours.
@@ -49,8 +49,6 @@ MAX_RETRY = timedelta(hours=4)
 QUEUED_CLAIM = timedelta(minutes=5)
 # Blatant spam is kept this long (for the record) before purge_comments deletes it.
 DISCARD_KEEP = timedelta(days=1)
-
-LINK_RE = re.compile(r"https?://|\bwww\.", re.IGNORECASE)
 
 
 def in_site_language(func):
@@ -265,17 +263,31 @@ def apply_verdict(comment, verdict, *, reason="", detail="", rules=None):
     if verdict is Verdict.HAM:
         rules = rules or ModerationSettings.load()
         decided |= {"check_state": CheckState.CHECKED, "verdict": Comment.Verdict.HAM}
-        if held := held_by_rules(comment, rules):
+        trusted = verification.is_trusted(comment)
+        rule, held = (HeldRule.NONE, "") if trusted else hold(comment, rules)
+        if held:
             message = gettext("Akismet: ham; held: %(reason)s") % {"reason": held}
-            changed = update(comment, guard, decided | {"held_reason": held}, message)
+            changed = update(
+                comment,
+                guard,
+                decided | {"held_reason": held, "held_rule": rule},
+                message,
+            )
             if changed:
                 _tell_moderators(comment, rules)
             return changed
         changed = update(
             comment,
             guard,
-            decided | {"status": Status.APPROVED, "held_reason": ""},
-            gettext("Akismet: ham"),
+            decided
+            | {
+                "status": Status.APPROVED,
+                "held_reason": "",
+                "held_rule": HeldRule.NONE,
+            },
+            gettext("Akismet: ham; trusted commenter")
+            if trusted
+            else gettext("Akismet: ham"),
         )
         if changed and rules.notify_article_author:
             transaction.on_commit(
@@ -322,6 +334,7 @@ def _not_checked(comment, guard, reason, detail, rules, now):
                 "check_claimed_at": None,
                 "last_check_error": spam.OFF,
                 "held_reason": gettext("spam checking is off"),
+                "held_rule": HeldRule.UNCHECKED,
             },
             gettext("spam checking is off: waiting for a moderator"),
         )
@@ -345,6 +358,7 @@ def _not_checked(comment, guard, reason, detail, rules, now):
             "last_check_error": error,
             "held_reason": gettext("not checked yet: %(problem)s")
             % {"problem": problem},
+            "held_rule": HeldRule.UNCHECKED,
         },
         gettext("%(problem)s, retry %(number)s at %(time)s")
         % {"problem": problem, "number": attempts + 1, "time": _clock(retry_at, now)},
@@ -368,6 +382,7 @@ def _give_up(comment, guard, attempts, error, problem, rules):
             "check_claimed_at": None,
             "last_check_error": error,
             "held_reason": gettext("not checked: %(problem)s") % {"problem": problem},
+            "held_rule": HeldRule.UNCHECKED,
         },
         gettext("%(problem)s, gave up after %(attempts)s attempts: left to moderators")
         % {"problem": problem, "attempts": attempts},
@@ -463,32 +478,47 @@ def disallowed_word(comment, rules=None):
 
 
 def held_by_rules(comment, rules=None):
+    """Return why the moderation rules hold the comment for a moderator, or ""."""
+    return hold(comment, rules)[1]
+
+
+def hold(comment, rules=None):
     """
-    Return why the moderation rules hold the comment for a moderator, or "".
+    Return the rule that holds the comment for a moderator and why, as
+    (Comment.HeldRule, text), or ("", "").
 
     The rules: hold everything; part of a spam wave (``waves``); too many
     links; a word from the moderation list in the name, email, website, IP
-    address or text; no approved comment yet by the same author.
+    address or text; no approved comment yet by the same author, counting only
+    comments made with an address the author confirmed (``verification``).
     """
     rules = rules or ModerationSettings.load()
     if rules.hold_all:
-        return gettext("every comment is approved by hand")
+        return HeldRule.HOLD_ALL, gettext("every comment is approved by hand")
     if wave := waves.wave_of(comment):
-        return gettext("part of a wave of comments (%(kind)s)") % {
+        return HeldRule.WAVE, gettext("part of a wave of comments (%(kind)s)") % {
             "kind": waves.KINDS[wave][1]
         }
-    links = len(LINK_RE.findall(comment.body))
+    links = comment.link_count()
     if rules.link_limit and links >= rules.link_limit:
-        return translation.ngettext("%(count)s link", "%(count)s links", links) % {
-            "count": links
-        }
+        return HeldRule.LINKS, translation.ngettext(
+            "%(count)s link", "%(count)s links", links
+        ) % {"count": links}
     if word := _matching_word(comment, _words(rules.moderation_words)):
-        return gettext("contains “%(word)s” (moderation list)") % {"word": word}
+        return HeldRule.WORDS, gettext("contains “%(word)s” (moderation list)") % {
+            "word": word
+        }
     if rules.require_prior_approval:
+        # A signed-in reader is known by their account; anyone else by an
+        # address they confirmed from the browser they comment from.
+        if not comment.verified and not comment.user_id:
+            return HeldRule.FIRST, gettext("email address not confirmed by the author")
         earlier = Comment.objects.approved().exclude(pk=comment.pk)
+        if comment.user_id is None:
+            earlier = earlier.filter(verified=True)
         if not earlier.filter(same_author(comment)).exists():
-            return gettext("first comment by this author")
-    return ""
+            return HeldRule.FIRST, gettext("first comment by this author")
+    return HeldRule.NONE, ""
 
 
 def same_author(comment):
@@ -580,7 +610,12 @@ def update(comment, guard, fields, message, *, by=None):
     Apply field changes to the row if it still matches the guard, and record it.
 
     The conditional UPDATE makes concurrent runs safe: only one of them wins.
+    A change of status closes the author's open request for review, and mails
+    them the verdict if they asked for it.
     """
+    moves = "status" in fields and fields["status"] != comment.status
+    if moves and comment.appeal == Comment.Appeal.OPEN:
+        fields = {**fields, "appeal": Comment.Appeal.DECIDED}
     with transaction.atomic():
         if not Comment.objects.filter(pk=comment.pk, **guard).update(**fields):
             return False
@@ -597,6 +632,8 @@ def update(comment, guard, fields, message, *, by=None):
             from_status=old_status,
             to_status=comment.status,
         )
+        if moves and comment.notify_verdict and comment.status != Status.PENDING:
+            transaction.on_commit(partial(emails.email_verdict, comment), robust=True)
     return True
 
 

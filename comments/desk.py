@@ -23,7 +23,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from . import moderation, spam, tasks, waves
+from . import moderation, spam, tasks, verification, waves
 from .bans import bans_changed, network
 from .forms import CommenterBanForm, CommenterNoteForm
 from .models import (
@@ -123,6 +123,11 @@ DONE_MESSAGES = {
     "check_now": ngettext_lazy(
         "%(count)d comment queued for a check with Akismet.",
         "%(count)d comments queued for a check with Akismet.",
+        "count",
+    ),
+    "keep_rejected": ngettext_lazy(
+        "%(count)d comment kept unpublished; its author's review is closed.",
+        "%(count)d comments kept unpublished; their authors' reviews are closed.",
         "count",
     ),
     "delete": ngettext_lazy(
@@ -287,6 +292,18 @@ class CommenterHistoryMixin:
                     )
                     self.message_user(request, gettext("Note added."), messages.SUCCESS)
                     return redirect(request.get_full_path())
+            elif action in ("revoke_trust", "restore_trust") and history.email:
+                if action == "revoke_trust":
+                    verification.revoke_trust(history.email, by=request.user)
+                    done = gettext(
+                        "Trust withdrawn: this address's comments go through "
+                        "the hold rules."
+                    )
+                else:
+                    verification.restore_trust(history.email, by=request.user)
+                    done = gettext("Trust given back.")
+                self.message_user(request, done, messages.SUCCESS)
+                return redirect(request.get_full_path())
             elif action in ("approve_pending", "trash_all"):
                 everything = history.comments()
                 if action == "approve_pending":
@@ -317,6 +334,7 @@ class CommenterHistoryMixin:
             "more": more,
             "show_more": history.shown * 2,
             "notes": history.notes(),
+            "trust": verification.trust(history.email),
             "bans": history.bans(),
             "ban_form": ban_form,
             "note_form": note_form,

@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from . import waves
+from . import receipts, verification, waves
 from .models import Comment
 from .numbers import queue_age
 
@@ -132,3 +132,65 @@ def email_digest(now=None):
             },
         )
         return send_mail(subject, body, None, recipients, fail_silently=False)
+
+
+# Mail to the comment's author ----------------------------------------------------
+
+
+def _author_language(comment):
+    return comment.language or settings.LANGUAGE_CODE
+
+
+def email_confirmation(comment, *, language=None):
+    """
+    Mail the author of a comment the link that confirms their address. The
+    caller has made sure the address may be mailed (verification.may_mail).
+    """
+    with translation.override(language or _author_language(comment)):
+        link = settings.SITE_URL + reverse(
+            "comments:confirm-email",
+            args=[verification.link_token(comment.author_email)],
+        )
+        subject = gettext("[%(site)s] Confirm your email address") % {
+            "site": settings.SITE_NAME
+        }
+        body = render_to_string(
+            "comments/email/confirm.txt",
+            {
+                "site_name": settings.SITE_NAME,
+                "link": link,
+                "days": verification.LINK_AGE.days,
+                "name": comment.author_name,
+            },
+        )
+        return send_mail(
+            subject, body, None, [comment.author_email], fail_silently=False
+        )
+
+
+def email_verdict(comment):
+    """Tell a comment's author, who asked for it, what became of their comment."""
+    if comment.status == Status.PENDING or not comment.notify_verdict:
+        return 0
+    if not verification.is_confirmed(comment.author_email):
+        return 0
+    with translation.override(_author_language(comment)):
+        subject = (
+            gettext("[%(site)s] Your comment is published")
+            if comment.status == Status.APPROVED
+            else gettext("[%(site)s] Your comment was not published")
+        ) % {"site": settings.SITE_NAME}
+        body = render_to_string(
+            "comments/email/verdict.txt",
+            {
+                "site_name": settings.SITE_NAME,
+                "comment": comment,
+                "article": comment.target,
+                "state": receipts.describe(comment),
+                "comment_url": settings.SITE_URL + comment.get_absolute_url(),
+                "status_url": settings.SITE_URL + receipts.status_url(comment),
+            },
+        )
+        return send_mail(
+            subject, body, None, [comment.author_email], fail_silently=False
+        )

@@ -17,7 +17,7 @@ def public_comments():
     """Approved comments on published articles, newest first."""
     return (
         Comment.objects.approved()
-        .filter(article__in=Article.objects.published())
+        .filter(article__in=Article.objects.published(), author_deleted=False)
         .select_related("article")
         .order_by("-created_at", "-pk")
     )

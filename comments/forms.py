@@ -41,6 +41,24 @@ def issue_token(article_id):
     )
 
 
+def checked_length(body):
+    """The comment's text, if it is within COMMENTS_MAX_LENGTH."""
+    limit = settings.COMMENTS_MAX_LENGTH
+    if len(body) > limit:
+        raise forms.ValidationError(
+            ngettext(
+                "Your comment is %(length)s characters long; please shorten it "
+                "to %(limit)s character.",
+                "Your comment is %(length)s characters long; please shorten it "
+                "to %(limit)s characters.",
+                limit,
+            )
+            % {"length": len(body), "limit": limit},
+            code="max_length",
+        )
+    return body
+
+
 class CommentForm(forms.ModelForm):
     """
     A reader's comment. Checks its fields only; whether the comment may be posted
@@ -146,21 +164,7 @@ class CommentForm(forms.ModelForm):
             self.data[self.add_prefix("issued")] = issue_token(self.article.pk)
 
     def clean_body(self):
-        body = self.cleaned_data["body"]
-        limit = settings.COMMENTS_MAX_LENGTH
-        if len(body) > limit:
-            raise forms.ValidationError(
-                ngettext(
-                    "Your comment is %(length)s characters long; please shorten it "
-                    "to %(limit)s character.",
-                    "Your comment is %(length)s characters long; please shorten it "
-                    "to %(limit)s characters.",
-                    limit,
-                )
-                % {"length": len(body), "limit": limit},
-                code="max_length",
-            )
-        return body
+        return checked_length(self.cleaned_data["body"])
 
     def clean(self):
         # Hidden fields: their errors go at the top of the form, where people see them.
@@ -260,3 +264,28 @@ class CommenterBanForm(forms.Form):
 
 class CommenterNoteForm(forms.Form):
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AppealForm(forms.Form):
+    """The author's request that a moderator look again at their comment."""
+
+    message = forms.CharField(
+        label=_("Why should it be published?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[no_control_characters],
+        help_text=_("You can ask once. A moderator reads your message."),
+    )
+
+
+class AuthorEditForm(forms.Form):
+    """Its author's new text for a comment."""
+
+    body = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        validators=[no_control_characters],
+    )
+
+    def clean_body(self):
+        return checked_length(self.cleaned_data["body"])

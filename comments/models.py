@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.contrib.flatpages.models import FlatPage
 from django.db import models
@@ -7,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 from newsroom.sanitize import comment_text_to_html
+
+# What the link limit of the moderation rules counts as a link.
+LINK_RE = re.compile(r"https?://|\bwww\.", re.IGNORECASE)
 
 
 class CommentQuerySet(models.QuerySet):
@@ -399,6 +404,10 @@ class Comment(models.Model):
         """Return True if readers may see the comment."""
         return self.status == self.Status.APPROVED
 
+    def link_count(self):
+        """How many links the text holds, as the moderation rules count them."""
+        return len(LINK_RE.findall(self.body))
+
 
 class CommentEvent(models.Model):
     """One change of a comment's status: who or what made it, and why."""
@@ -630,9 +639,7 @@ class CommenterEmail(models.Model):
     created_at = models.DateTimeField(_("date"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     last_mailed_at = models.DateTimeField(_("last mailed"), null=True, blank=True)
-    trust_revoked_at = models.DateTimeField(
-        _("trust withdrawn"), null=True, blank=True
-    )
+    trust_revoked_at = models.DateTimeField(_("trust withdrawn"), null=True, blank=True)
     trust_revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("trust withdrawn by"),

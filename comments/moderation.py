@@ -33,7 +33,7 @@ from django.utils.translation import gettext
 
 from newsroom.proxies import client_ip
 
-from . import bans, cache, checks, spam, tasks, waves
+from . import bans, cache, checks, receipts, spam, tasks, verification, waves
 from .checks import in_site_language, record, same_author, update
 from .models import Comment, ModerationSettings
 
@@ -154,6 +154,7 @@ def receive(comment, *, request, rules=None):
     )
     comment.status = Status.PENDING
     comment.check_state = CheckState.UNCHECKED
+    comment.verified = verification.comment_is_verified(comment, request)
     comment.created_at = comment.status_changed_at = now
     # Claimed for the check task queued below (checks.py): the sweep leaves it
     # alone until the claim lapses, in case the task was lost.
@@ -207,7 +208,10 @@ def _within_depth(parent_id, rules):
 def approve(comment, *, by):
     """Publish a comment. Returns True if it was not already published."""
     changed = _change(
-        comment, Status.APPROVED, _by(gettext("approved by %(user)s"), by), by=by
+        comment,
+        Status.APPROVED,
+        _by(gettext("approved by %(user)s"), by),
+        by=by,
     )
     if changed:
         _notify_article_author(comment)
@@ -224,15 +228,45 @@ def unapprove(comment, *, by):
     )
 
 
+# The reason its author reads when a moderator rejects a comment without
+# choosing one.
+DEFAULT_REASONS = {
+    Status.SPAM: Comment.Reason.SPAM,
+    Status.TRASH: Comment.Reason.GUIDELINES,
+}
+_NO_REASON = {"rejection_reason": "", "rejection_note": ""}
+
+
+def _reason_fields(to, reason, note):
+    reason = reason or DEFAULT_REASONS[to]
+    return {"rejection_reason": reason, "rejection_note": (note or "")[:500]}
+
+
+def _with_reason(message, fields):
+    """The history's line, naming the reason and note the author is shown."""
+    reason = Comment.Reason(fields["rejection_reason"]).label
+    if fields["rejection_note"]:
+        return gettext("%(message)s (%(reason)s: “%(note)s”)") % {
+            "message": message,
+            "reason": reason,
+            "note": fields["rejection_note"],
+        }
+    return gettext("%(message)s (%(reason)s)") % {"message": message, "reason": reason}
+
+
 @in_site_language
-def mark_spam(comment, *, by):
-    """Move a comment to spam and report it to Akismet (submit-spam)."""
+def mark_spam(comment, *, by, reason="", note=""):
+    """
+    Move a comment to spam and report it to Akismet (submit-spam). ``reason``
+    (a Comment.Reason) and ``note`` are what its author is told.
+    """
+    reasons = _reason_fields(Status.SPAM, reason, note)
     changed = _change(
         comment,
         Status.SPAM,
-        _by(gettext("reported as spam by %(user)s"), by),
+        _with_reason(_by(gettext("reported as spam by %(user)s"), by), reasons),
         by=by,
-        report=_report_fields("spam"),
+        report=_report_fields("spam") | reasons,
     )
     if changed:
         _queue_report(comment)
@@ -258,10 +292,18 @@ def mark_not_spam(comment, *, by):
 
 
 @in_site_language
-def trash(comment, *, by):
-    """Move a comment to the trash (purge_comments empties it later)."""
+def trash(comment, *, by, reason="", note=""):
+    """
+    Move a comment to the trash (purge_comments empties it later), telling its
+    author the ``reason`` (a Comment.Reason) and ``note``.
+    """
+    reasons = _reason_fields(Status.TRASH, reason, note)
     return _change(
-        comment, Status.TRASH, _by(gettext("moved to trash by %(user)s"), by), by=by
+        comment,
+        Status.TRASH,
+        _with_reason(_by(gettext("moved to trash by %(user)s"), by), reasons),
+        by=by,
+        report=reasons,
     )
 
 
@@ -325,6 +367,8 @@ def _change(comment, to, message, *, by, report=None):
         "next_check_at": None,
         **(report or {}),
     }
+    if to == Status.APPROVED:
+        fields |= _NO_REASON
     return update(comment, {"status": comment.status}, fields, message, by=by)
 
 
@@ -375,6 +419,132 @@ def check_now(comment, *, by):
     if changed:
         tasks.enqueue_check(comment.pk, until)
     return changed
+
+
+# The author's verbs (from the comment's status page) -----------------------------
+
+
+@in_site_language
+def appeal(comment, message):
+    """
+    The author's one request that a moderator look again at their rejected
+    comment: it goes to the queue's Appeals view. Returns True if recorded.
+    """
+    if not receipts.may_appeal(comment):
+        return False
+    now = timezone.now()
+    with transaction.atomic():
+        changed = Comment.objects.filter(
+            pk=comment.pk, status=comment.status, appeal=Comment.Appeal.NONE
+        ).update(
+            appeal=Comment.Appeal.OPEN, appeal_message=message[:2000], appealed_at=now
+        )
+        if not changed:
+            return False
+        comment.appeal, comment.appeal_message = Comment.Appeal.OPEN, message[:2000]
+        comment.appealed_at = now
+        record(comment, gettext("review asked for by its author"))
+    logger.info("Review asked for comment %s", comment.pk)
+    return True
+
+
+@in_site_language
+def close_appeal(comment, *, by):
+    """A moderator looked again and keeps the comment unpublished."""
+    if comment.appeal != Comment.Appeal.OPEN:
+        return False
+    with transaction.atomic():
+        if not Comment.objects.filter(pk=comment.pk, appeal=Comment.Appeal.OPEN).update(
+            appeal=Comment.Appeal.DECIDED
+        ):
+            return False
+        comment.appeal = Comment.Appeal.DECIDED
+        record(
+            comment,
+            _by(gettext("review closed by %(user)s: stays unpublished"), by),
+            by=by,
+        )
+    return True
+
+
+@in_site_language
+def author_edit(comment, body):
+    """
+    Its author's new text for a comment they may still edit (receipts.editable):
+    saved, recorded, and checked again as a new comment is (Akismet, then the
+    rules); a published one goes back to pending until then.
+    """
+    if not receipts.editable(comment) or body == comment.body:
+        return False
+    now = timezone.now()
+    was_public = comment.status == Status.APPROVED
+    with transaction.atomic():
+        comment.body = body
+        comment.edited_at = now
+        comment.status = Status.PENDING
+        comment.status_changed_at = now
+        comment.check_state = CheckState.UNCHECKED
+        comment.check_attempts = 0
+        comment.held_rule = Comment.HeldRule.EDITED
+        comment.held_reason = gettext("edited by its author: checked again")
+        comment.check_claimed_at = now
+        comment.next_check_at = checks.claim_end(now, CHECK_GRACE)
+        comment.akismet_data = spam.comment_data(comment)
+        waves.set_keys(comment)
+        comment.save()
+        record(
+            comment,
+            gettext("text edited by its author"),
+            from_status=Status.APPROVED if was_public else Status.PENDING,
+            to_status=Status.PENDING,
+        )
+        if was_public:
+            cache.comments_changed(comment.article_id)
+    tasks.enqueue_check(comment.pk, comment.next_check_at)
+    return True
+
+
+@in_site_language
+def author_delete(comment):
+    """
+    Its author takes a comment down. With replies hanging on it, a placeholder
+    stays ("deleted by its author") and everything the author wrote is blanked;
+    otherwise the comment is deleted.
+    """
+    if comment.author_deleted:
+        return False
+    pk, has_replies = comment.pk, comment.replies.exists()
+    with transaction.atomic():
+        if has_replies:
+            Comment.objects.filter(pk=comment.pk).update(
+                author_deleted=True,
+                body="",
+                body_html="",
+                author_name="",
+                author_email="",
+                author_url="",
+                ip_address=None,
+                user_agent="",
+                referrer="",
+                akismet_data={},
+            )
+            comment.author_deleted = True
+            record(comment, gettext("deleted by its author; the replies stay"))
+        else:
+            comment.delete()
+        if comment.status == Status.APPROVED:
+            cache.comments_changed(comment.article_id)
+    logger.info("Comment %s deleted by its author", pk)
+    return True
+
+
+def ask_verdict_mail(comment):
+    """The author of a verified comment asks to be mailed its verdict."""
+    if not comment.verified or comment.status != Status.PENDING:
+        return False
+    Comment.objects.filter(pk=comment.pk).update(notify_verdict=True)
+    comment.notify_verdict = True
+    return True
 
 
 # Reports to Akismet ------------------------------------------------------------

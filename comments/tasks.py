@@ -72,6 +72,15 @@ def notify_article_author(comment_id):
     return 0
 
 
+@task
+def mail_confirmation(comment_id, language=None):
+    """Mail a comment's author the link that confirms their address."""
+    comment = Comment.objects.filter(pk=comment_id).first()
+    if comment is None:
+        return 0
+    return emails.email_confirmation(comment, language=language)
+
+
 # Comments sent to Akismet again per step of a queue check.
 QUEUE_CHECK_STEP = 50
 

@@ -22,7 +22,7 @@ from django.utils.translation import get_language, gettext
 from newsroom import pagecache
 from newsroom.templatetags.site import datetime_attr
 
-from . import moderation
+from . import moderation, receipts
 from .cache import comments_of
 from .cookies import AUTHOR_COOKIE, PENDING_COOKIE, pending_ids, remembered_author
 from .forms import CommentForm, issue_token
@@ -110,6 +110,8 @@ def render_thread(nodes, query):
         f"?{reply_query.urlencode()}&replyto=" if reply_query else "?replyto="
     )
     awaiting = escape(gettext("Your comment is awaiting moderation."))
+    follow = escape(gettext("Follow it"))
+    deleted = escape(gettext("Comment deleted by its author."))
     reply = escape(gettext("Reply"))
     shown = {node.comment.pk for node in nodes}
     parts = []
@@ -129,6 +131,8 @@ def render_thread(nodes, query):
             if node.author_link
             else name
         )
+        if comment.author_deleted:
+            author = ""
         created = timezone.localtime(comment.created_at)
         pending = " comment--pending" if node.pending else ""
         if comment.kind != Comment.Kind.COMMENT:
@@ -146,8 +150,18 @@ def render_thread(nodes, query):
             f"</header>\n"
         )
         if node.pending:
-            parts.append(f'<p class="comment__status" role="status">{awaiting}</p>\n')
-        parts.append(f'<div class="comment__text">{node.body_html}</div>\n')
+            # Shown to its author alone (comments.cookies): their status link.
+            parts.append(
+                f'<p class="comment__status" role="status">{awaiting}'
+                f' <a href="{escape(receipts.status_url(comment))}"'
+                f' rel="nofollow">{follow}</a></p>\n'
+            )
+        if comment.author_deleted:
+            parts.append(
+                f'<p class="comment__text comment__text--deleted">{deleted}</p>\n'
+            )
+        else:
+            parts.append(f'<div class="comment__text">{node.body_html}</div>\n')
         if node.can_reply:
             label = gettext("Reply to %(name)s") % {"name": comment.author_name}
             parts.append(
@@ -195,7 +209,9 @@ def section(request, article):
     rules = ModerationSettings.load()
     own_pending = pending_ids(request) if request else []
     comments = list(Comment.objects.shown(article=article, own_pending=own_pending))
-    approved_count = sum(c.status == Comment.Status.APPROVED for c in comments)
+    approved_count = sum(
+        c.status == Comment.Status.APPROVED and not c.author_deleted for c in comments
+    )
     roots, flatten = build_thread(comments, rules.thread_depth)
 
     paginator = Paginator(roots, settings.COMMENTS_PER_PAGE)
@@ -223,7 +239,10 @@ def section(request, article):
     reply_to = None
     for node in nodes:
         node.can_reply = (
-            not closed and not node.pending and node.depth < max(rules.thread_depth, 1)
+            not closed
+            and not node.pending
+            and not node.comment.author_deleted
+            and node.depth < max(rules.thread_depth, 1)
         )
         if node.can_reply and node.comment.pk == _int(query.get("replyto")):
             reply_to = node.comment

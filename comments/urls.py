@@ -1,4 +1,5 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from articles.cache import reader_page
 from newsroom.csrf import origin_checked
@@ -17,6 +18,18 @@ urlpatterns = [
         name="post",
     ),
     path("comments/privacy/", views.PrivacyView.as_view(), name="privacy"),
+    path(
+        _("comments/status/<str:token>/"),
+        # Its author acts from any browser, signed in or not: the signed link is
+        # what authorizes; posts are checked as the comment form's are.
+        origin_checked(views.CommentStatusView.as_view()),
+        name="status",
+    ),
+    path(
+        _("comments/confirm-email/<str:token>/"),
+        origin_checked(views.ConfirmEmailView.as_view()),
+        name="confirm-email",
+    ),
     path(
         "comments/feed/",
         reader_page(LatestCommentsFeed(), depends_on=[COMMENTS]),

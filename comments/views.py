@@ -1,16 +1,22 @@
+import logging
+
 from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.views.generic import CreateView, TemplateView
 
 from articles.models import Article
 
-from . import moderation
+from . import moderation, receipts, tasks, verification
 from .cookies import remember_author, remember_pending
-from .forms import CommentForm
-from .models import ModerationSettings
+from .forms import AppealForm, AuthorEditForm, CommentForm
+from .models import Comment, ModerationSettings
 from .thread import FOCUS_PARAMETER
+
+logger = logging.getLogger(__name__)
 
 
 class CommentPostView(CreateView):
@@ -40,7 +46,18 @@ class CommentPostView(CreateView):
             form.add_error(None, refused)
             return self.form_invalid(form)
         comment = moderation.receive(form.instance, request=self.request, rules=rules)
-        messages.success(self.request, gettext("Thank you for your comment."))
+        messages.success(
+            self.request,
+            format_html(
+                '{} <a href="{}">{}</a>',
+                gettext("Thank you for your comment."),
+                receipts.status_url(comment),
+                gettext(
+                    "Keep this link to follow your comment: what becomes of it, "
+                    "and why."
+                ),
+            ),
+        )
         response = redirect(comment_url(comment, self.article))
         return remember_author(remember_pending(response, self.request, comment), form)
 
@@ -67,4 +84,166 @@ def comment_url(comment, article):
     return (
         f"{article.get_absolute_url()}?{FOCUS_PARAMETER}={comment.pk}"
         f"#comment-{comment.pk}"
+    )
+
+
+def private(response):
+    """A page for one reader: no cache may keep it, no search engine index it."""
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+class CommentStatusView(TemplateView):
+    """
+    The private status page of a comment, reached by the signed link its author
+    got after posting (``receipts``): what became of it and why, and what the
+    author may still do — ask for a review, confirm their address, be mailed
+    the verdict, edit or delete it.
+    """
+
+    template_name = "comments/status.html"
+    actions = ("appeal", "confirm", "notify", "edit", "delete")
+
+    def dispatch(self, request, *args, **kwargs):
+        pk = receipts.comment_id(kwargs["token"])
+        if pk is None:
+            logger.info("Comment status link tampered with")
+            return private(bad_link(request, status=400))
+        self.comment = (
+            Comment.objects.select_related("article", "page").filter(pk=pk).first()
+        )
+        if self.comment is None:
+            return private(bad_link(request, status=404, gone=True))
+        return private(super().dispatch(request, *args, **kwargs))
+
+    def get_context_data(self, **kwargs):
+        comment = self.comment
+        browser_verified = verification.is_verified(self.request, comment.author_email)
+        context = {
+            "comment": comment,
+            "state": receipts.describe(comment),
+            "target": comment.target,
+            "editable": receipts.editable(comment),
+            "may_appeal": receipts.may_appeal(comment),
+            "may_confirm": bool(comment.author_email) and not browser_verified,
+            "may_notify": comment.verified
+            and comment.status == Comment.Status.PENDING
+            and not comment.notify_verdict,
+            "edit_minutes": settings.COMMENTS_EDIT_MINUTES,
+            "appeal_form": AppealForm(),
+            "edit_form": AuthorEditForm(initial={"body": comment.body}),
+        }
+        return super().get_context_data(**context | kwargs)
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("action")
+        if action not in self.actions:
+            return self._refused(gettext("Unknown request."))
+        return getattr(self, f"_{action}")()
+
+    def _again(self, message):
+        messages.success(self.request, message)
+        return redirect(receipts.status_url(self.comment))
+
+    def _refused(self, message, **forms):
+        messages.error(self.request, message)
+        response = self.render_to_response(self.get_context_data(**forms))
+        response.status_code = 400
+        return response
+
+    def _appeal(self):
+        form = AppealForm(self.request.POST)
+        if not receipts.may_appeal(self.comment):
+            return self._refused(gettext("A review can no longer be asked for."))
+        if not form.is_valid():
+            return self._refused(gettext("Please see below."), appeal_form=form)
+        moderation.appeal(self.comment, form.cleaned_data["message"])
+        return self._again(
+            gettext("Thank you: a moderator will look at your comment again.")
+        )
+
+    def _confirm(self):
+        comment = self.comment
+        if not comment.author_email:
+            return self._refused(gettext("This comment has no email address."))
+        if verification.may_mail(comment.author_email):
+            language = translation.get_language()
+            tasks.mail_confirmation.enqueue(comment_id=comment.pk, language=language)
+            logger.info(
+                "Confirmation mail queued for %s",
+                verification.email_key(comment.author_email),
+            )
+        else:
+            logger.info(
+                "Confirmation mail not sent (one went within the hour) for %s",
+                verification.email_key(comment.author_email),
+            )
+        return self._again(
+            gettext(
+                "We have mailed you a link to confirm your address, unless we did "
+                "so within the last hour. Open it in this browser."
+            )
+        )
+
+    def _notify(self):
+        if not moderation.ask_verdict_mail(self.comment):
+            return self._refused(gettext("This comment has been decided already."))
+        return self._again(gettext("We will mail you when your comment is decided."))
+
+    def _edit(self):
+        form = AuthorEditForm(self.request.POST)
+        if not receipts.editable(self.comment):
+            return self._refused(
+                gettext("This comment can no longer be edited."), edit_form=form
+            )
+        if not form.is_valid():
+            return self._refused(gettext("Please see below."), edit_form=form)
+        moderation.author_edit(self.comment, form.cleaned_data["body"])
+        return self._again(gettext("Your comment is changed."))
+
+    def _delete(self):
+        target = self.comment.target
+        moderation.author_delete(self.comment)
+        messages.success(self.request, gettext("Your comment is deleted."))
+        return redirect(target.get_absolute_url())
+
+
+class ConfirmEmailView(TemplateView):
+    """
+    The page of the link mailed to confirm an address. Confirming takes a press
+    of its button (a POST), so that a mail scanner fetching the link confirms
+    nothing; the link works once.
+    """
+
+    template_name = "comments/confirm_email.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.email, self.issued = verification.read_link(kwargs["token"])
+        if self.email is None:
+            return private(bad_link(request, status=400, expired=True))
+        return private(super().dispatch(request, *args, **kwargs))
+
+    def post(self, request, *args, **kwargs):
+        if not verification.confirm(self.email, issued=self.issued):
+            messages.error(
+                request,
+                gettext(
+                    "This link has been used already. Ask for a new one from your "
+                    "comment's status page."
+                ),
+            )
+            response = self.render_to_response(self.get_context_data(used=True))
+            response.status_code = 400
+            return response
+        response = self.render_to_response(self.get_context_data(confirmed=True))
+        return verification.remember(response, request, self.email)
+
+
+def bad_link(request, *, status, gone=False, expired=False):
+    return render(
+        request,
+        "comments/bad_link.html",
+        {"gone": gone, "expired": expired},
+        status=status,
     )

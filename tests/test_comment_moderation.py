@@ -19,6 +19,7 @@ ACTIONS = [
     "mark_not_spam",
     "trash",
     "restore",
+    "keep_rejected",
     "check_now",
     "delete_selected",
 ]
@@ -103,9 +104,14 @@ def test_moderators_and_superusers_see_every_moderation_action(client, who, requ
     [
         ("approve", {}, "approved", "approved by maria"),
         ("unapprove", {"approved": True}, "pending", "unapproved by maria"),
-        ("mark_spam", {}, "spam", "reported as spam by maria"),
+        ("mark_spam", {}, "spam", "reported as spam by maria (spam or advertising)"),
         ("mark_not_spam", {"spam": True}, "approved", "reported as not spam by maria"),
-        ("trash", {"approved": True}, "trash", "moved to trash by maria"),
+        (
+            "trash",
+            {"approved": True},
+            "trash",
+            "moved to trash by maria (against the comment guidelines)",
+        ),
     ],
 )
 def test_action_changes_the_status_and_records_who_did_it(

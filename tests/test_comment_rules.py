@@ -104,18 +104,32 @@ def test_disallowed_words_trash(rules, ham, django_capture_on_commit_callbacks):
 
 
 def test_prior_approval_required(rules, ham, django_capture_on_commit_callbacks):
-    """With the rule on, a first-time author waits; one with an approved comment not."""
+    """
+    With the rule on, a first-time author waits; one with an approved comment
+    not, provided both were made with the address confirmed from the browser
+    (verified): someone typing a regular's address is held.
+    """
     rules.require_prior_approval = True
     rules.save()
     newcomer = checked(
-        django_capture_on_commit_callbacks, author_email="new@example.org"
+        django_capture_on_commit_callbacks,
+        author_email="new@example.org",
+        verified=True,
     )
     assert newcomer.held_reason == "primo commento di questo autore"
-    CommentFactory(approved=True, author_email="known@example.org")
+    assert newcomer.held_rule == Comment.HeldRule.FIRST
+    CommentFactory(approved=True, verified=True, author_email="known@example.org")
     regular = checked(
-        django_capture_on_commit_callbacks, author_email="KNOWN@example.org"
+        django_capture_on_commit_callbacks,
+        author_email="KNOWN@example.org",
+        verified=True,
     )
     assert regular.status == Comment.Status.APPROVED
+    impostor = checked(
+        django_capture_on_commit_callbacks, author_email="known@example.org"
+    )
+    assert impostor.status == Comment.Status.PENDING
+    assert impostor.held_reason == "indirizzo email non confermato dall'autore"
 
 
 def test_prior_approval_follows_the_account(
@@ -213,9 +227,9 @@ def test_moderator_verbs_record_who_did_what(db, django_capture_on_commit_callba
     assert [m for m, _ in events if "maria" in m] == [
         "approvato da maria",
         "non approvato da maria",
-        "spostato nel cestino da maria",
+        "spostato nel cestino da maria (contrario alle regole dei commenti)",
         "ripristinato da maria",
-        "segnalato come spam da maria",
+        "segnalato come spam da maria (spam o pubblicità)",
         "segnalato come non spam da maria",
         "testo modificato da maria",
     ]

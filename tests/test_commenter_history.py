@@ -107,16 +107,16 @@ def test_unknown_comment_is_a_404(moderator_client):
 def test_history_makes_a_fixed_number_of_queries(
     moderator_client, commenter, django_assert_num_queries
 ):
-    """Session, user, permissions, the comment, rows, counts, bans, notes: fixed."""
+    """Session, user, permissions, the comment, rows, counts, bans, notes, trust."""
     moderator_client.get(history_url(commenter))
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         moderator_client.get(history_url(commenter))
     CommentFactory.create_batch(
         5, author_email="mario@example.org", ip_address="198.51.100.1"
     )
     CommenterNote.objects.create(email="mario@example.org", note="Trolls a bit")
     Ban.objects.create(kind=Ban.Kind.NETWORK, value="198.51.100.0/24", reason="x")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         response = moderator_client.get(history_url(commenter))
     assertContains(response, "Trolls a bit")
     assertContains(response, "198.51.100.0/24")

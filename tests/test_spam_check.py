@@ -388,7 +388,7 @@ def test_mark_spam_sends_submit_spam_with_the_stored_data(
     assert comment.status == Comment.Status.SPAM
     assert comment.report == ""
     messages = [e.message for e in comment.events.all()]
-    assert "segnalato come spam da maria" in messages
+    assert "segnalato come spam da maria (spam o pubblicità)" in messages
     assert messages[-1] == "segnalato ad Akismet come spam"
 
 
