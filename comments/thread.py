@@ -92,7 +92,7 @@ def build_thread(comments, max_depth):
     return roots, flatten
 
 
-def render_thread(nodes, query):
+def render_thread(nodes, query, own=frozenset()):
     """
     The HTML of the thread's nodes: the list items and their nested lists.
 
@@ -102,6 +102,8 @@ def render_thread(nodes, query):
     wrote is escaped here, except body_html, which Comment.save() derived with
     comment_text_to_html from escaped text. ``query`` is the request's query
     string, kept in the reply links as {% querystring %} would keep it.
+    ``own`` holds the ids of the comments this browser posted: their author
+    gets the link to the status page (edit, delete) while it may still edit.
     """
     reply_query = query.copy()
     reply_query.pop("replyto", None)
@@ -111,6 +113,7 @@ def render_thread(nodes, query):
     )
     awaiting = escape(gettext("Your comment is awaiting moderation."))
     follow = escape(gettext("Follow it"))
+    change = escape(gettext("Edit or delete"))
     deleted = escape(gettext("Comment deleted by its author."))
     reply = escape(gettext("Reply"))
     shown = {node.comment.pk for node in nodes}
@@ -155,6 +158,12 @@ def render_thread(nodes, query):
                 f'<p class="comment__status" role="status">{awaiting}'
                 f' <a href="{escape(receipts.status_url(comment))}"'
                 f' rel="nofollow">{follow}</a></p>\n'
+            )
+        elif comment.pk in own and receipts.editable(comment):
+            parts.append(
+                f'<p class="comment__status"><a href="'
+                f'{escape(receipts.status_url(comment))}" rel="nofollow">{change}'
+                f"</a></p>\n"
             )
         if comment.author_deleted:
             parts.append(
@@ -274,7 +283,9 @@ def section(request, article):
         "article": article,
         "count": approved_count,
         "nodes": nodes,
-        "thread": render_thread(nodes, request.GET if request else QueryDict()),
+        "thread": render_thread(
+            nodes, request.GET if request else QueryDict(), own=set(own_pending)
+        ),
         "page": page,
         "closed": closed,
         "unpublished": not article.is_published(),

@@ -501,3 +501,17 @@ def test_article_page_queries_do_not_grow_with_the_commenters_side(
     CommentFactory(approved=True, article=article, author_deleted=True, body="")
     with django_assert_num_queries(len(before.captured_queries)):
         client.get(article.get_absolute_url())
+
+
+def test_the_posting_browser_gets_the_edit_link_while_it_may_edit(
+    client, post_comment, ham, rules
+):
+    article = ArticleFactory()
+    page, comment = posted(client, post_comment, article)
+    assert comment.status == Comment.Status.APPROVED
+    assertContains(page, "Modifica o elimina")
+    assertContains(page, receipts.status_url(comment))
+    assertNotContains(Client().get(article.get_absolute_url()), "Modifica o elimina")
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+        later = client.get(article.get_absolute_url())
+    assertNotContains(later, "Modifica o elimina")
