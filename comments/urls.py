@@ -1,4 +1,5 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from articles.cache import reader_page
 from newsroom.csrf import origin_checked
@@ -15,6 +16,14 @@ urlpatterns = [
         # Readers post without a CSRF cookie: see newsroom/csrf.py.
         origin_checked(views.CommentPostView.as_view()),
         name="post",
+    ),
+    # Translated address: /commenti/segnala/<id>/ in Italian. The form is a
+    # reader's page (no cookie for an anonymous reader); it posts, checked by
+    # its origin, to itself.
+    path(
+        _("comments/report/<int:comment_id>/"),
+        origin_checked(reader_page(views.ReportView.as_view(), depends_on=[COMMENTS])),
+        name="report",
     ),
     path("comments/privacy/", views.PrivacyView.as_view(), name="privacy"),
     path(
