@@ -386,8 +386,8 @@ class CommentAdmin(CommenterHistoryMixin, admin.ModelAdmin):
             report.reason for report in getattr(comment, "open_reports", ())
         )
         labels = []
-        for reason, count in reasons.most_common():
-            label = ReaderReport.Reason(reason).label
+        counted = [(ReaderReport.Reason(r).label, n) for r, n in reasons.items()]
+        for label, count in sorted(counted, key=lambda item: (-item[1], str(item[0]))):
             labels.append(
                 gettext("%(reason)s ×%(count)d") % {"reason": label, "count": count}
                 if count > 1
