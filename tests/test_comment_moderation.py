@@ -20,6 +20,7 @@ ACTIONS = [
     "trash",
     "restore",
     "check_now",
+    "keep",
     "delete_selected",
 ]
 
