@@ -47,6 +47,7 @@ logger = logging.getLogger(__name__)
 
 Status = Comment.Status
 CheckState = Comment.CheckState
+HeldRule = Comment.HeldRule
 Verdict = spam.Verdict
 
 # A freshly received comment is due for the sweep after this long, in case its
@@ -211,7 +212,14 @@ def _within_depth(parent_id, rules):
 
 @in_site_language
 def approve(comment, *, by):
-    """Publish a comment. Returns True if it was not already published."""
+    """
+    Publish a comment. Returns True if it was not already published. One taken
+    off the site by readers' reports is kept (``keep``): its reports are
+    cleared, or the next report would take it off again at once.
+    """
+    reported = comment.held_rule == HeldRule.REPORTED
+    if comment.status == Status.PENDING and reported and keep(comment, by=by):
+        return True
     changed = _change(
         comment, Status.APPROVED, _by(gettext("approved by %(user)s"), by), by=by
     )
@@ -472,7 +480,7 @@ def _hide_reported(comment):
         {
             "status": Status.PENDING,
             "status_changed_at": timezone.now(),
-            "held_rule": Comment.HeldRule.REPORTED,
+            "held_rule": HeldRule.REPORTED,
             "held_reason": reason,
         },
         gettext("taken off the site: %(reason)s") % {"reason": reason},
@@ -503,11 +511,11 @@ def keep(comment, *, by):
             return False
         hidden = (
             fresh["status"] == Status.PENDING
-            and fresh["held_rule"] == Comment.HeldRule.REPORTED
+            and fresh["held_rule"] == HeldRule.REPORTED
         )
         fields = {"reports_open": 0}
         if hidden:
-            fields |= {"held_rule": Comment.HeldRule.NONE, "held_reason": ""}
+            fields |= {"held_rule": HeldRule.NONE, "held_reason": ""}
         Comment.objects.filter(pk=comment.pk).update(**fields)
         for name, value in fields.items():
             setattr(comment, name, value)

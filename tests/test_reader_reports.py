@@ -394,3 +394,21 @@ def test_the_reported_view_costs_no_query_per_comment(client, moderator_client):
     assert len(response.context["cl"].result_list) == 11
     assertContains(response, "2 — off topic, spam or advertising", count=10)
     assert len(eleven) == len(one)
+
+
+@pytest.mark.usefixtures("english_site")
+def test_approving_a_comment_hidden_by_reports_keeps_it(
+    client, comment, moderator_client
+):
+    """Approve clears the reports too: the next report does not hide it again."""
+    report_by_three(client, comment)
+
+    moderator_client.post(
+        QUEUE, {"action": "approve", "_selected_action": [comment.pk]}
+    )
+    send_report(client, comment, ip="198.51.100.99")
+
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.APPROVED
+    assert comment.reports_open == 1
+    assert "3 reports cleared by maria (kept)" in history(comment)
