@@ -9,18 +9,22 @@ Akismet where the Akismet terms ask for it.
 import ipaddress
 import json
 import re
+from collections import Counter
 from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import actions as admin_actions
 from django.contrib.admin import helpers
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils import formats
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +37,7 @@ from . import moderation, spam, waves
 from .bans import bans_changed
 from .desk import (
     DONE_MESSAGES,
+    REPORTED,
     CommenterHistoryMixin,
     capped_status_counts,
     spam_check_warnings,
@@ -44,6 +49,7 @@ from .models import (
     CommentEvent,
     ModerationSettings,
     QueueCheck,
+    ReaderReport,
 )
 
 # A whole email address, as typed in the queue's search box.
@@ -54,22 +60,27 @@ ADDRESS_PART_RE = re.compile(r"@|^[0-9a-fA-F]*[.:][0-9a-fA-F.:]*$")
 
 
 class StatusFilter(admin.SimpleListFilter):
-    """Filter by status, with counts; without a choice the queue shows pending."""
+    """
+    Filter by status, with counts; without a choice the queue shows pending.
+    "Reported" shows the comments with readers' reports still open, whatever
+    their status.
+    """
 
     title = _("status")
     parameter_name = "status"
     ALL = "all"
     # Rejected comments whose authors asked for a review (comments.receipts).
     APPEALS = "appeals"
+    REPORTED = REPORTED
 
     # Counting stops here: with millions of comments an exact count of each
     # status would read the whole table on every page of the queue.
     COUNT_CAP = 10_000
 
     def lookups(self, request, model_admin):
-        counts = capped_status_counts(self.COUNT_CAP)
+        counts = capped_status_counts(self.COUNT_CAP, reported=True)
         choices = []
-        for value, label in Comment.Status.choices:
+        for value, label in [*Comment.Status.choices, (REPORTED, _("Reported"))]:
             count = counts.get(value, 0)
             if count > self.COUNT_CAP:
                 text = gettext("%(status)s (more than %(count)d)") % {
@@ -91,7 +102,9 @@ class StatusFilter(admin.SimpleListFilter):
 
     def value(self):
         value = super().value()
-        if value in (self.ALL, self.APPEALS) or value in Comment.Status.values:
+        if value in (self.ALL, self.APPEALS, self.REPORTED) or (
+            value in Comment.Status.values
+        ):
             return value
         return Comment.Status.PENDING
 
@@ -112,6 +125,8 @@ class StatusFilter(admin.SimpleListFilter):
             return queryset
         if value == self.APPEALS:
             return queryset.filter(appeal=Comment.Appeal.OPEN)
+        if value == self.REPORTED:
+            return queryset.reported()
         return queryset.filter(status=value)
 
 
@@ -155,6 +170,24 @@ class CommentEventInline(HistoryInline):
         return event.actor.get_username()
 
 
+class QueueChangeList(ChangeList):
+    """The queue's page, with the open reports of its reported comments."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        # One query for the page, and none when nothing on it is reported.
+        reported = [comment for comment in self.result_list if comment.reports_open]
+        open_reports = ReaderReport.objects.filter(cleared_at__isnull=True)
+        prefetch_related_objects(
+            reported,
+            Prefetch(
+                "reader_reports",
+                queryset=open_reports.only("comment", "reason"),
+                to_attr="open_reports",
+            ),
+        )
+
+
 # The status verbs: each action calls one of them through Comment Admin._bulk.
 
 
@@ -185,6 +218,7 @@ class CommentAdmin(CommenterHistoryMixin, admin.ModelAdmin):
         "created_at",
         "akismet",
         "why_held",
+        "reports",
     ]
     list_display_links = ["excerpt"]
     list_filter = [
@@ -217,6 +251,7 @@ class CommentAdmin(CommenterHistoryMixin, admin.ModelAdmin):
         "restore",
         "keep_rejected",
         "check_now",
+        "keep",
         "delete_selected",
     ]
     fieldsets = [
@@ -275,6 +310,7 @@ class CommentAdmin(CommenterHistoryMixin, admin.ModelAdmin):
             _("Sent by the reader's browser"),
             {"fields": ["ip_address", "user_agent", "referrer", "language"]},
         ),
+        (_("Readers' reports"), {"fields": ["reports_open", "reports_list"]}),
         (_("Data sent to Akismet"), {"fields": ["akismet_data_display"]}),
     ]
 
@@ -291,6 +327,9 @@ class CommentAdmin(CommenterHistoryMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         # Comments come from readers, through the site.
         return False
+
+    def get_changelist(self, request, **kwargs):
+        return QueueChangeList
 
     def has_moderate_permission(self, request):
         return request.user.has_perm("comments.moderate_comment")
@@ -388,6 +427,57 @@ class CommentAdmin(CommenterHistoryMixin, admin.ModelAdmin):
         if comment.status != Comment.Status.PENDING:
             return comment.get_rejection_reason_display()
         return comment.held_reason or comment.last_check_error
+
+    @admin.display(description=_("readers' reports"))
+    def reports(self, comment):
+        """The open reports: "3 — abusive or insulting ×2, spam or advertising"."""
+        if not comment.reports_open:
+            return ""
+        reasons = Counter(
+            report.reason for report in getattr(comment, "open_reports", ())
+        )
+        labels = []
+        counted = [(ReaderReport.Reason(r).label, n) for r, n in reasons.items()]
+        for label, count in sorted(counted, key=lambda item: (-item[1], str(item[0]))):
+            labels.append(
+                gettext("%(reason)s ×%(count)d") % {"reason": label, "count": count}
+                if count > 1
+                else str(label)
+            )
+        return gettext("%(count)d — %(reasons)s") % {
+            "count": comment.reports_open,
+            "reasons": ", ".join(labels),
+        }
+
+    @admin.display(description=_("reports"))
+    def reports_list(self, comment):
+        reports = list(comment.reader_reports.all())
+        if not reports:
+            return "—"
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    formats.date_format(report.created_at, "SHORT_DATETIME_FORMAT"),
+                    report.get_reason_display(),
+                    report.note or "—",
+                    formats.date_format(report.cleared_at, "SHORT_DATETIME_FORMAT")
+                    if report.cleared_at
+                    else gettext("open"),
+                )
+                for report in reports
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>"
+            "</thead><tbody>{}</tbody></table>",
+            gettext("date"),
+            gettext("reason"),
+            gettext("note"),
+            gettext("cleared"),
+            rows,
+        )
 
     @admin.display(description=_("in reply to"))
     def in_reply_to(self, comment):
@@ -500,6 +590,10 @@ class CommentAdmin(CommenterHistoryMixin, admin.ModelAdmin):
             self.message_user(request, spam_check_warnings()[0], messages.ERROR)
             return
         self._bulk(request, queryset, moderation.check_now, DONE_MESSAGES["check_now"])
+
+    @admin.action(description=_("Keep (clear the reports)"), permissions=["moderate"])
+    def keep(self, request, queryset):
+        self._bulk(request, queryset, moderation.keep, DONE_MESSAGES["keep"])
 
     # Named like admin's own action, which it replaces, so that admin's
     # confirmation page posts back here.

@@ -74,18 +74,32 @@ def spam_check_warnings():
     return []
 
 
-def capped_status_counts(cap):
+# The key of capped_status_counts(reported=True) for the comments with open
+# readers' reports.
+REPORTED = "reported"
+
+
+def capped_status_counts(cap, *, reported=False):
     """
     The number of comments in each status, counted no further than cap + 1, in
-    one query that reads at most that many index entries per status.
+    one query that reads at most that many index entries per status; with
+    ``reported``, also of the comments with open readers' reports (REPORTED),
+    read from their partial index.
     """
     table = Comment._meta.db_table
+    limit = int(cap) + 1
     parts = " UNION ALL ".join(
         f"SELECT %s, COUNT(*) FROM (SELECT 1 FROM {table} WHERE status = %s "
-        f"LIMIT {int(cap) + 1}) AS s{n}"
+        f"LIMIT {limit}) AS s{n}"
         for n in range(len(Comment.Status.values))
     )
     params = [p for value in Comment.Status.values for p in (value, value)]
+    if reported:
+        parts += (
+            f" UNION ALL SELECT %s, COUNT(*) FROM (SELECT 1 FROM {table} "
+            f"WHERE reports_open > 0 LIMIT {limit}) AS reported"
+        )
+        params.append(REPORTED)
     with connection.cursor() as cursor:
         cursor.execute(parts, params)
         return dict(cursor.fetchall())
@@ -128,6 +142,11 @@ DONE_MESSAGES = {
     "keep_rejected": ngettext_lazy(
         "%(count)d comment kept unpublished; its author's review is closed.",
         "%(count)d comments kept unpublished; their authors' reviews are closed.",
+        "count",
+    ),
+    "keep": ngettext_lazy(
+        "%(count)d comment kept: its readers' reports are cleared.",
+        "%(count)d comments kept: their readers' reports are cleared.",
         "count",
     ),
     "delete": ngettext_lazy(

@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from newsroom.middleware import CONTROL_CHARACTERS
 
 from .bans import network
-from .models import Ban, Comment, normalized_email
+from .models import Ban, Comment, ReaderReport, normalized_email
 
 logger = logging.getLogger(__name__)
 
@@ -289,3 +289,30 @@ class AuthorEditForm(forms.Form):
 
     def clean_body(self):
         return checked_length(self.cleaned_data["body"])
+
+
+class ReportForm(forms.Form):
+    """A reader's report of a published comment: a reason, and a note if they like."""
+
+    reason = forms.ChoiceField(
+        label=_("Why should the moderators look at this comment?"),
+        choices=ReaderReport.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Please choose a reason."),
+            "invalid_choice": _("Please choose one of the reasons in the list."),
+        },
+    )
+    note = forms.CharField(
+        label=_("Anything the moderators should know (optional)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[no_control_characters],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False  # the template writes <form>, with its action
+        self.helper.layout = Layout("reason", "note", Submit("report", _("Report")))

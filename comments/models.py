@@ -60,6 +60,21 @@ class CommentQuerySet(models.QuerySet):
             .order_by("created_at", "pk")
         )
 
+    def reportable(self):
+        """
+        The comments readers may report: published ones, on a published article
+        or on a static page, and not deleted by their author.
+        """
+        return self.approved().filter(
+            models.Q(article__in=Article.objects.published())
+            | models.Q(article__isnull=True),
+            author_deleted=False,
+        )
+
+    def reported(self):
+        """Comments with reports from readers that no moderator has cleared."""
+        return self.filter(reports_open__gt=0)
+
     def by_commenter(self, *, email, ip=None):
         """
         The comments by an email address (ignoring case, as its index does) or

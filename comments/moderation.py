@@ -11,7 +11,10 @@ is published before it has been decided. The decision is split in steps:
   sends spam and blatant ("discard") spam away, never shown; ham is published
   unless a moderation rule (``held_by_rules``) holds it for a moderator;
 - email (``emails.py``): moderators hear about held comments, article authors
-  (optionally) about published ones.
+  (optionally) about published ones;
+- readers' reports (``report``): a published comment reported by
+  COMMENTS_REPORTS_TO_HIDE distinct readers goes back to pending, held for a
+  moderator, whose "keep" (``keep``) clears the reports and publishes it again.
 
 When Akismet cannot answer, the comment stays pending and is checked again with
 back-off, then left to the moderators (``checks.retry_for``). The comment row is
@@ -22,25 +25,39 @@ to Akismet and the mail.
 """
 
 import logging
+import time
 from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Case, Q, When
+from django.core.cache import caches
+from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Q, When
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext, ngettext
 
 from newsroom.proxies import client_ip
 
-from . import bans, cache, checks, receipts, spam, tasks, verification, waves
+from . import (
+    bans,
+    cache,
+    checks,
+    emails,
+    receipts,
+    spam,
+    tasks,
+    verification,
+    waves,
+)
 from .checks import in_site_language, record, same_author, update
-from .models import Comment, ModerationSettings
+from .models import Comment, ModerationSettings, ReaderReport
 
 logger = logging.getLogger(__name__)
 
 Status = Comment.Status
 CheckState = Comment.CheckState
+HeldRule = Comment.HeldRule
 Verdict = spam.Verdict
 
 # A freshly received comment is due for the sweep after this long, in case its
@@ -206,7 +223,14 @@ def _within_depth(parent_id, rules):
 
 @in_site_language
 def approve(comment, *, by):
-    """Publish a comment. Returns True if it was not already published."""
+    """
+    Publish a comment. Returns True if it was not already published. One taken
+    off the site by readers' reports is kept (``keep``): its reports are
+    cleared, or the next report would take it off again at once.
+    """
+    reported = comment.held_rule == HeldRule.REPORTED
+    if comment.status == Status.PENDING and reported and keep(comment, by=by):
+        return True
     changed = _change(
         comment,
         Status.APPROVED,
@@ -544,6 +568,150 @@ def ask_verdict_mail(comment):
         return False
     Comment.objects.filter(pk=comment.pk).update(notify_verdict=True)
     comment.notify_verdict = True
+    return True
+
+
+# Readers' reports ----------------------------------------------------------------
+
+REPORTER_SALT = "comments.reports.reporter"
+
+
+def reporter_key(request):
+    """
+    The reader a report comes from: a keyed hash of their IP address, so that
+    distinct readers are counted without the address being kept.
+    """
+    address = client_ip(request) or ""
+    return salted_hmac(REPORTER_SALT, address, algorithm="sha256").hexdigest()
+
+
+def too_many_reports(reporter):
+    """
+    Count a report sent by the reader; return True if it is more than
+    COMMENTS_REPORTS_PER_HOUR within this clock hour.
+    """
+    key = f"comments:reports:{reporter}:{int(time.time() // 3600)}"
+    counter = caches["default"]
+    counter.add(key, 0, timeout=3600)
+    try:
+        count = counter.incr(key)
+    except ValueError:  # expired between add() and incr()
+        counter.set(key, 1, timeout=3600)
+        count = 1
+    return count > settings.COMMENTS_REPORTS_PER_HOUR
+
+
+@in_site_language
+def report(comment, *, reason, note="", reporter):
+    """
+    Record a reader's report of a published comment. Returns False if this
+    reader had reported it already (nothing is recorded twice).
+
+    Reports from COMMENTS_REPORTS_TO_HIDE distinct readers take the comment off
+    the site: back to pending, held for a moderator (``HeldRule.REPORTED``).
+    """
+    label = ReaderReport.Reason(reason).label
+    try:
+        with transaction.atomic():
+            # The comment's row first: its lock orders this report against a
+            # moderator's keep() of the same comment.
+            Comment.objects.filter(pk=comment.pk).update(
+                reports_open=F("reports_open") + 1
+            )
+            ReaderReport.objects.create(
+                comment=comment, reason=reason, note=note, reporter=reporter
+            )
+            record(
+                comment,
+                gettext("reported by a reader (%(reason)s)") % {"reason": label},
+            )
+            comment.reports_open, status = (
+                Comment.objects.filter(pk=comment.pk)
+                .values_list("reports_open", "status")
+                .get()
+            )
+            hidden = (
+                status == Status.APPROVED
+                and comment.reports_open >= settings.COMMENTS_REPORTS_TO_HIDE
+                and _hide_reported(comment)
+            )
+    except IntegrityError:
+        logger.info("Comment %s reported again by the same reader", comment.pk)
+        comment.refresh_from_db(fields=["reports_open"])
+        return False
+    logger.info("Comment %s reported (%s)", comment.pk, reason)
+    if hidden:
+        logger.info("Comment %s hidden by readers' reports", comment.pk)
+        if ModerationSettings.load().notify_moderators:
+            transaction.on_commit(
+                partial(emails.email_moderators, comment), robust=True
+            )
+    return True
+
+
+def _hide_reported(comment):
+    count = comment.reports_open
+    reason = ngettext(
+        "reported by %(count)d reader", "reported by %(count)d readers", count
+    ) % {"count": count}
+    return update(
+        comment,
+        {"status": Status.APPROVED},
+        {
+            "status": Status.PENDING,
+            "status_changed_at": timezone.now(),
+            "held_rule": HeldRule.REPORTED,
+            "held_reason": reason,
+        },
+        gettext("taken off the site: %(reason)s") % {"reason": reason},
+    )
+
+
+@in_site_language
+def keep(comment, *, by):
+    """
+    Clear a comment's open reports (a moderator's "keep"); publish it again if
+    the reports had taken it off the site. Returns True if there were any.
+    """
+    with transaction.atomic():
+        # Locked, so that a report arriving meanwhile is either cleared here or
+        # counted afterwards, never lost between the two updates.
+        fresh = (
+            Comment.objects.select_for_update()
+            .filter(pk=comment.pk)
+            .values("reports_open", "status", "held_rule")
+            .first()
+        )
+        if fresh is None:
+            return False
+        cleared = ReaderReport.objects.filter(
+            comment=comment, cleared_at__isnull=True
+        ).update(cleared_at=timezone.now())
+        if not cleared and not fresh["reports_open"]:
+            return False
+        hidden = (
+            fresh["status"] == Status.PENDING
+            and fresh["held_rule"] == HeldRule.REPORTED
+        )
+        fields = {"reports_open": 0}
+        if hidden:
+            fields |= {"held_rule": HeldRule.NONE, "held_reason": ""}
+        Comment.objects.filter(pk=comment.pk).update(**fields)
+        for name, value in fields.items():
+            setattr(comment, name, value)
+        comment.status = fresh["status"]
+        record(
+            comment,
+            ngettext(
+                "%(count)d report cleared by %(user)s (kept)",
+                "%(count)d reports cleared by %(user)s (kept)",
+                cleared,
+            )
+            % {"count": cleared, "user": _actor_name(by)},
+            by=by,
+        )
+        if hidden:
+            approve(comment, by=by)
     return True
 
 

@@ -47,6 +47,12 @@ class Node:
         return self.comment.status == Comment.Status.PENDING
 
     @property
+    def reportable(self):
+        """Readers may report published comments (not their own pending ones)."""
+        comment = self.comment
+        return comment.status == Comment.Status.APPROVED and not comment.author_deleted
+
+    @property
     def body_html(self):
         # Comment.save() derived it with comment_text_to_html, which escapes
         # everything the reader typed.
@@ -116,6 +122,9 @@ def render_thread(nodes, query, own=frozenset()):
     change = escape(gettext("Edit or delete"))
     deleted = escape(gettext("Comment deleted by its author."))
     reply = escape(gettext("Reply"))
+    report = escape(gettext("Report"))
+    # Reversed once: a reverse() per comment would cost the thread's rendering.
+    report_prefix = escape(reverse("comments:report", args=[1]).removesuffix("1/"))
     shown = {node.comment.pk for node in nodes}
     parts = []
     for node in nodes:
@@ -171,13 +180,23 @@ def render_thread(nodes, query, own=frozenset()):
             )
         else:
             parts.append(f'<div class="comment__text">{node.body_html}</div>\n')
+        links = []
         if node.can_reply:
             label = gettext("Reply to %(name)s") % {"name": comment.author_name}
-            parts.append(
-                f'<p class="comment__reply"><a href="{prefix}{pk}#respond"'
+            links.append(
+                f'<a class="comment__reply" href="{prefix}{pk}#respond"'
                 f' rel="nofollow" aria-label="{escape(label)}">{reply}</a>'
-                f"</p>\n"
             )
+        if node.reportable:
+            label = gettext("Report the comment by %(name)s") % {
+                "name": comment.author_name
+            }
+            links.append(
+                f'<a class="comment__report" href="{report_prefix}{pk}/"'
+                f' rel="nofollow" aria-label="{escape(label)}">{report}</a>'
+            )
+        if links:
+            parts.append(f'<p class="comment__actions">{" ".join(links)}</p>\n')
         parts.append("</article>\n")
         if node.opens:
             parts.append('<ol class="comment-list comment-list--replies">\n')

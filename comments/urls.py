@@ -17,6 +17,14 @@ urlpatterns = [
         origin_checked(views.CommentPostView.as_view()),
         name="post",
     ),
+    # Translated address: /commenti/segnala/<id>/ in Italian. The form is a
+    # reader's page (no cookie for an anonymous reader); it posts, checked by
+    # its origin, to itself.
+    path(
+        _("comments/report/<int:comment_id>/"),
+        origin_checked(reader_page(views.ReportView.as_view(), depends_on=[COMMENTS])),
+        name="report",
+    ),
     path("comments/privacy/", views.PrivacyView.as_view(), name="privacy"),
     path(
         _("comments/status/<str:token>/"),

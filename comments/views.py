@@ -5,14 +5,15 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
-from django.views.generic import CreateView, TemplateView
+from django.views.generic import CreateView, FormView, TemplateView
 
 from articles.models import Article
 
 from . import moderation, receipts, tasks, verification
 from .cookies import remember_author, remember_pending
-from .forms import AppealForm, AuthorEditForm, CommentForm
+from .forms import AppealForm, AuthorEditForm, CommentForm, ReportForm
 from .models import Comment, ModerationSettings
 from .thread import FOCUS_PARAMETER
 
@@ -68,6 +69,50 @@ class CommentPostView(CreateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(article=self.article, **kwargs)
+
+
+class ReportView(FormView):
+    """A reader's report of a published comment to the moderators."""
+
+    form_class = ReportForm
+    template_name = "comments/report_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.comment = get_object_or_404(
+            Comment.objects.reportable().select_related("article", "page"),
+            pk=kwargs["comment_id"],
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        reporter = moderation.reporter_key(self.request)
+        if moderation.too_many_reports(reporter):
+            context = self.get_context_data(form=form, too_many=True)
+            return self.render_to_response(context, status=429)
+        if moderation.report(self.comment, reporter=reporter, **form.cleaned_data):
+            messages.success(
+                self.request,
+                gettext("Thank you: the moderators will look at this comment."),
+            )
+        else:
+            messages.info(
+                self.request, gettext("You have already reported this comment.")
+            )
+        return redirect(self.comment.get_absolute_url())
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            comment=self.comment,
+            target=self.comment.target,
+            # Comment.save() derived it from escaped text (comment_text_to_html).
+            comment_html=mark_safe(self.comment.body_html),
+            **kwargs,
+        )
 
 
 class PrivacyView(TemplateView):

@@ -21,6 +21,7 @@ ACTIONS = [
     "restore",
     "keep_rejected",
     "check_now",
+    "keep",
     "delete_selected",
 ]
 

@@ -142,3 +142,23 @@ def test_article_page_with_threaded_comments_stays_within_budget(
     with django_assert_max_num_queries(BUDGETS["article"]):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_article_page_makes_the_same_queries_with_readers_reports(client):
+    """Reported comments (and their Report links) cost the article page nothing."""
+    from comments import moderation
+
+    from .factories import CommentFactory
+
+    article = build(1)
+    comments = CommentFactory.create_batch(5, article=article, approved=True)
+    url = urls(article)[0]["article"]
+    plain = count_queries(client, url)
+
+    for n, comment in enumerate(comments):
+        moderation.report(comment, reason="spam", reporter=f"reader-{n}")
+    reported = count_queries(client, url)
+
+    assert plain == reported
+    assert reported <= BUDGETS["article"]
