@@ -630,9 +630,7 @@ class CommenterEmail(models.Model):
     created_at = models.DateTimeField(_("date"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     last_mailed_at = models.DateTimeField(_("last mailed"), null=True, blank=True)
-    trust_revoked_at = models.DateTimeField(
-        _("trust withdrawn"), null=True, blank=True
-    )
+    trust_revoked_at = models.DateTimeField(_("trust withdrawn"), null=True, blank=True)
     trust_revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("trust withdrawn by"),
