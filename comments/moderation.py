@@ -164,6 +164,7 @@ def receive(comment, *, request, rules=None):
     # No transaction of its own, to keep intake cheap: the row is what matters,
     # and if the event or the task were lost, the sweep still checks the comment.
     comment.save()
+    cache.pending_changed()
     record(comment, gettext("received"), to_status=Status.PENDING)
     tasks.enqueue_check(comment.pk, comment.next_check_at)
     return comment
@@ -298,6 +299,8 @@ def delete(comment, *, by):
     )
     comment.delete()
     cache.comments_changed(comment.article_id)
+    if comment.status == Status.PENDING:
+        cache.pending_changed()
     return True
 
 
