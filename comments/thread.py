@@ -62,9 +62,10 @@ def build_thread(comments, max_depth):
     """
     Arrange comments (oldest first) into threads.
 
-    Returns the root comments and a function giving the flattened nodes of a list
-    of roots. Replies deeper than max_depth are shown at max_depth, after their
-    parent; a reply whose parent is not shown starts a thread of its own.
+    Returns the root comments, the editors' featured ones first, and a function
+    giving the flattened nodes of a list of roots. Replies deeper than max_depth
+    are shown at max_depth, after their parent; a reply whose parent is not
+    shown starts a thread of its own.
     """
     shown = {c.pk for c in comments}
     children = defaultdict(list)
@@ -74,6 +75,8 @@ def build_thread(comments, max_depth):
             children[comment.parent_id].append(comment)
         else:
             roots.append(comment)
+    # The editors' selection comes first, each in its own order (sort is stable).
+    roots.sort(key=lambda c: not c.featured)
     max_depth = max(max_depth, 1)
 
     def flatten(page_roots):
@@ -111,6 +114,14 @@ def render_thread(nodes, query):
     )
     awaiting = escape(gettext("Your comment is awaiting moderation."))
     reply = escape(gettext("Reply"))
+    staff = (
+        '<span class="comment__badge comment__badge--staff">'
+        f"{escape(gettext('Newsroom staff'))}</span>\n"
+    )
+    featured = (
+        '<p class="comment__featured">'
+        f"{escape(gettext('Selected by the editors'))}</p>\n"
+    )
     shown = {node.comment.pk for node in nodes}
     parts = []
     for node in nodes:
@@ -133,13 +144,19 @@ def render_thread(nodes, query):
         pending = " comment--pending" if node.pending else ""
         if comment.kind != Comment.Kind.COMMENT:
             pending += f" comment--{comment.kind}"
+        if comment.featured:
+            pending += " comment--featured"
+        if comment.by_staff:
+            pending += " comment--staff"
         parts.append(
             f'<li id="comment-{pk}" class="comment comment--depth-{node.depth}'
             f'{pending}">\n'
             f'<article class="comment__body"{former_anchor}'
             f' aria-labelledby="comment-{pk}-author">\n'
+            f"{featured if comment.featured else ''}"
             f'<header class="comment__meta">\n'
             f'<span id="comment-{pk}-author" class="comment__author">{author}</span>\n'
+            f"{staff if comment.by_staff else ''}"
             f'<a class="comment__permalink" href="#comment-{pk}"><time datetime="'
             f'{datetime_attr(created)}">'
             f"{escape(formats.date_format(created, 'DATETIME_FORMAT'))}</time></a>\n"
