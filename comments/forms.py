@@ -260,3 +260,19 @@ class CommenterBanForm(forms.Form):
 
 class CommenterNoteForm(forms.Form):
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class StaffReplyForm(forms.Form):
+    """A reply from the moderation queue, published at once under the staff's name."""
+
+    body = forms.CharField(
+        label=_("Your reply"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6, "autofocus": True}),
+    )
+    approve_parent = forms.BooleanField(
+        label=_("Also approve the comment replied to"),
+        required=False,
+        initial=True,
+        help_text=_("A reply to a comment that is not published stands on its own."),
+    )

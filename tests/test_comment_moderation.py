@@ -19,6 +19,8 @@ ACTIONS = [
     "mark_not_spam",
     "trash",
     "restore",
+    "feature",
+    "unfeature",
     "check_now",
     "delete_selected",
 ]
