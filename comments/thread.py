@@ -114,14 +114,10 @@ def render_thread(nodes, query):
     )
     awaiting = escape(gettext("Your comment is awaiting moderation."))
     reply = escape(gettext("Reply"))
-    staff = (
-        '<span class="comment__badge comment__badge--staff">'
-        f"{escape(gettext('Newsroom staff'))}</span>\n"
-    )
-    featured = (
-        '<p class="comment__featured">'
-        f"{escape(gettext('Selected by the editors'))}</p>\n"
-    )
+    staff_label = escape(gettext("Newsroom staff"))
+    staff = f'<span class="comment__badge comment__badge--staff">{staff_label}</span>\n'
+    featured_label = escape(gettext("Selected by the editors"))
+    featured = f'<p class="comment__featured">{featured_label}</p>\n'
     shown = {node.comment.pk for node in nodes}
     parts = []
     for node in nodes:
