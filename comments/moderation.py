@@ -445,9 +445,8 @@ def reply_as_staff(comment, body, *, by):
         )
         record(
             comment,
-            _by(gettext("answered by the staff, %(user)s"), by)
-            + " "
-            + gettext("(comment %(number)s)") % {"number": reply.pk},
+            gettext("answered by the staff, %(user)s (comment %(number)s)")
+            % {"user": _actor_name(by), "number": reply.pk},
             by=by,
         )
         cache.comments_changed(comment.article_id)

@@ -474,7 +474,9 @@ def test_staff_reply_is_published_at_once_under_the_users_name(moderator_client)
     assert reply.author_name == "Giulia Neri"
     assert reply.status == "approved"
     assert reply.events.get().message == "reply by the staff, giulia"
-    assert comment.events.last().actor == moderator
+    parent_event = comment.events.last()
+    assert parent_event.actor == moderator
+    assert parent_event.message == f"answered by the staff, giulia (comment {reply.pk})"
 
 
 def test_staff_reply_can_approve_the_comment_it_answers(moderator_client):
