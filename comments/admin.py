@@ -314,7 +314,8 @@ class CommentAdmin(QueueRowsMixin, CommenterHistoryMixin, admin.ModelAdmin):
     def get_list_display(self, request):
         if not self.has_moderate_permission(request):
             return self.list_display
-        return [*self.list_display, self._row_actions(request)]
+        # First, beside the checkbox: the queue's columns are wider than a screen.
+        return [self._row_actions(request), *self.list_display]
 
     def _row_actions(self, request):
         """The column of one-click decisions, returning to the queue as it is."""

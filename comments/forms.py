@@ -268,7 +268,7 @@ class StaffReplyForm(forms.Form):
     body = forms.CharField(
         label=_("Your reply"),
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 6, "autofocus": True}),
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 80, "autofocus": True}),
     )
     approve_parent = forms.BooleanField(
         label=_("Also approve the comment replied to"),
