@@ -352,7 +352,7 @@ def undo(comment, *, by, event):
     message = _by(gettext("decision undone by %(user)s"), by)
     if not update(comment, guard, fields, message, by=by):
         return False
-    if comment.report and comment.next_report_at:
+    if fields.get("report"):
         _queue_report(comment)
     return True
 

@@ -5,6 +5,8 @@ editors' selection, as moderators, staff without the permission and readers
 meet them.
 """
 
+from datetime import timedelta
+
 import pytest
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
@@ -15,7 +17,7 @@ from django.template import Context, Template
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from comments import cache, moderation
 from comments.models import Comment
@@ -281,6 +283,23 @@ def test_undo_of_spam_already_reported_sends_not_spam(
     assert ham["comment_content"] == "Hello"
     assert comment.report == ""
     assert comment.events.last().message == "reported to Akismet as not spam"
+
+
+def test_undo_of_spam_being_reported_by_a_worker_takes_it_back(moderator_client):
+    """A report a worker has claimed may reach Akismet: "not spam" follows it."""
+    comment = CommentFactory()
+    decide(moderator_client, comment, "mark_spam")
+    # A worker's running claim: it ends within seconds.
+    Comment.objects.filter(pk=comment.pk).update(
+        next_report_at=timezone.now() + timedelta(seconds=30)
+    )
+
+    moderator_client.post(UNDO)
+
+    comment.refresh_from_db()
+    assert comment.status == "pending"
+    assert comment.report == "ham"
+    assert comment.next_report_at is not None
 
 
 def test_undo_leaves_a_comment_decided_again_since(moderator_client, editor):
