@@ -25,6 +25,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import formats
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -39,8 +40,10 @@ from .desk import (
     DONE_MESSAGES,
     REPORTED,
     CommenterHistoryMixin,
+    QueueRowsMixin,
     capped_status_counts,
     spam_check_warnings,
+    undo_banner,
 )
 from .forms import BanForm
 from .models import (
@@ -188,6 +191,52 @@ class QueueChangeList(ChangeList):
         )
 
 
+def row_buttons(comment, query):
+    """
+    A row's decisions: submit buttons of the queue's one row form (rendered
+    outside the changelist's own form, which cannot hold another), each posting
+    to the comment's decision URL; the keys name them in data-key.
+    """
+    Status = Comment.Status
+    decide = reverse("admin:comments_comment_decide", args=[comment.pk]) + query
+    buttons = []
+    for decision, label, key, applies in (
+        ("approve", gettext("Approve"), "a", comment.status != Status.APPROVED),
+        ("mark_spam", gettext("Spam"), "s", comment.status != Status.SPAM),
+        ("trash", gettext("Trash"), "d", comment.status != Status.TRASH),
+        (
+            "feature",
+            gettext("Feature"),
+            "",
+            comment.status == Status.APPROVED and not comment.featured,
+        ),
+        ("unfeature", gettext("Stop featuring"), "", comment.featured),
+    ):
+        if applies:
+            buttons.append(
+                format_html(
+                    '<button type="submit" form="comment-row-form" class="button" '
+                    'formaction="{}" name="decision" value="{}"{}>{}</button>',
+                    decide,
+                    decision,
+                    format_html(' data-key="{}"', key) if key else "",
+                    label,
+                )
+            )
+    if comment.article_id:
+        buttons.append(
+            format_html(
+                '<a class="button" href="{}" data-key="r">{}</a>',
+                reverse("admin:comments_comment_reply", args=[comment.pk]) + query,
+                gettext("Reply as staff"),
+            )
+        )
+    # Each button was built by format_html, which escaped its parts.
+    return format_html(
+        '<span class="queue-row-actions">{}</span>', mark_safe(" ".join(buttons))
+    )
+
+
 # The status verbs: each action calls one of them through Comment Admin._bulk.
 
 
@@ -207,7 +256,7 @@ class ModerationActionForm(helpers.ActionForm):
 
 
 @admin.register(Comment)
-class CommentAdmin(CommenterHistoryMixin, admin.ModelAdmin):
+class CommentAdmin(QueueRowsMixin, CommenterHistoryMixin, admin.ModelAdmin):
     action_form = ModerationActionForm
     list_display = [
         "excerpt",
@@ -250,6 +299,8 @@ class CommentAdmin(CommenterHistoryMixin, admin.ModelAdmin):
         "trash",
         "restore",
         "keep_rejected",
+        "feature",
+        "unfeature",
         "check_now",
         "keep",
         "delete_selected",
@@ -314,6 +365,11 @@ class CommentAdmin(CommenterHistoryMixin, admin.ModelAdmin):
         (_("Data sent to Akismet"), {"fields": ["akismet_data_display"]}),
     ]
 
+    class Media:
+        # The queue's keys (j/k, a/s/d, u, x, o, ?): they press the row forms.
+        js = ["admin/js/comment_queue.js"]
+        css = {"all": ["admin/css/comment_queue.css"]}
+
     # Only the text is edited here; statuses change through the actions.
     def get_readonly_fields(self, request, obj=None):
         fields = [
@@ -338,6 +394,23 @@ class CommentAdmin(CommenterHistoryMixin, admin.ModelAdmin):
         return self.has_moderate_permission(request) and self.has_delete_permission(
             request
         )
+
+    def get_list_display(self, request):
+        if not self.has_moderate_permission(request):
+            return self.list_display
+        # First, beside the checkbox: the queue's columns are wider than a screen.
+        return [self._row_actions(request), *self.list_display]
+
+    def _row_actions(self, request):
+        """The column of one-click decisions, returning to the queue as it is."""
+        query = request.GET.urlencode()
+        query = f"?{query}" if query else ""
+
+        @admin.display(description=_("decide"))
+        def row_actions(comment):
+            return row_buttons(comment, query)
+
+        return row_actions
 
     def get_search_results(self, request, queryset, search_term):
         # An email address or an IP address, the usual searches when a spammer
@@ -377,6 +450,9 @@ class CommentAdmin(CommenterHistoryMixin, admin.ModelAdmin):
             "title": gettext("Moderation queue"),
             # None for staff who do not moderate: no waves, no queue check.
             "waves": waves.waves() if self.has_moderate_permission(request) else None,
+            "undo": (
+                undo_banner(request) if self.has_moderate_permission(request) else None
+            ),
             **(extra_context or {}),
         }
         return super().changelist_view(request, extra_context)
@@ -583,6 +659,14 @@ class CommentAdmin(CommenterHistoryMixin, admin.ModelAdmin):
     @admin.action(description=_("Restore from trash"), permissions=["moderate"])
     def restore(self, request, queryset):
         self._bulk(request, queryset, moderation.restore, DONE_MESSAGES["restore"])
+
+    @admin.action(description=_("Feature (shown first)"), permissions=["moderate"])
+    def feature(self, request, queryset):
+        self._bulk(request, queryset, moderation.feature, DONE_MESSAGES["feature"])
+
+    @admin.action(description=_("Stop featuring"), permissions=["moderate"])
+    def unfeature(self, request, queryset):
+        self._bulk(request, queryset, moderation.unfeature, DONE_MESSAGES["unfeature"])
 
     @admin.action(description=_("Check with Akismet now"), permissions=["moderate"])
     def check_now(self, request, queryset):

@@ -625,6 +625,10 @@ def update(comment, guard, fields, message, *, by=None):
         if Status.APPROVED in (old_status, comment.status):
             # Published, or taken off the site: readers' pages change.
             cache.comments_changed(comment.article_id)
+        if Status.PENDING in (old_status, comment.status) and (
+            old_status != comment.status
+        ):
+            cache.pending_changed()
         record(
             comment,
             message,

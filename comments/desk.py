@@ -4,6 +4,10 @@ by email and address, counts, notes, bans, and actions on all of it), the
 decision on a spam wave, and the re-check of the whole queue with Akismet.
 ``CommenterHistoryMixin`` adds their admin views to the queue's ModelAdmin
 (comments.admin), which shares the warnings, counts and messages defined here.
+
+``QueueRowsMixin`` adds the decisions on one row of the queue (approve, spam,
+trash, feature, reply as staff) and the undo of the last one: plain forms, which
+the queue's keyboard script (comment_queue.js) only presses.
 """
 
 import ipaddress
@@ -25,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import moderation, spam, tasks, verification, waves
 from .bans import bans_changed, network
-from .forms import CommenterBanForm, CommenterNoteForm
+from .forms import CommenterBanForm, CommenterNoteForm, StaffReplyForm
 from .models import (
     Ban,
     Comment,
@@ -154,6 +158,16 @@ DONE_MESSAGES = {
         "%(count)d comments deleted permanently.",
         "count",
     ),
+    "feature": ngettext_lazy(
+        "%(count)d comment selected by the editors: shown first under its article.",
+        "%(count)d comments selected by the editors: shown first under their articles.",
+        "count",
+    ),
+    "unfeature": ngettext_lazy(
+        "%(count)d comment taken out of the editors' selection.",
+        "%(count)d comments taken out of the editors' selection.",
+        "count",
+    ),
 }
 
 
@@ -264,7 +278,7 @@ class CommenterHistoryMixin:
     @admin.display(description=_("author"), ordering="author_name")
     def author_link(self, comment):
         return format_html(
-            '<a href="{}" title="{}">{}</a>',
+            '<a href="{}" title="{}" data-key="o">{}</a>',
             reverse("admin:comments_comment_commenter", args=[comment.pk]),
             gettext("The commenter's history"),
             comment.author_name,
@@ -437,3 +451,185 @@ class CommenterHistoryMixin:
                 messages.WARNING,
             )
         return redirect("admin:comments_queuecheck_change", running.pk)
+
+
+# The decisions of the queue's rows: the verb, and what the undo banner says.
+ROW_DECISIONS = {
+    "approve": (moderation.approve, _("You approved the comment by %(name)s.")),
+    "mark_spam": (
+        moderation.mark_spam,
+        _("You marked the comment by %(name)s as spam."),
+    ),
+    "trash": (moderation.trash, _("You moved the comment by %(name)s to the trash.")),
+    "feature": (moderation.feature, _("You featured the comment by %(name)s.")),
+    "unfeature": (
+        moderation.unfeature,
+        _("You took the comment by %(name)s out of the editors' selection."),
+    ),
+}
+# Feature and unfeature change no status: each one's undo is the other.
+UNDO_BY_OPPOSITE = {"feature": moderation.unfeature, "unfeature": moderation.feature}
+# The moderator's last decision, kept in their session for the undo.
+LAST_DECISION = "comments:last-decision"
+
+
+def queue_return(request):
+    """The queue as the moderator left it: its filters, search and page."""
+    url = reverse("admin:comments_comment_changelist")
+    query = request.GET.urlencode()
+    return redirect(f"{url}?{query}" if query else url)
+
+
+def undo_banner(request):
+    """What the queue's undo banner says of the last decision, or None."""
+    last = request.session.get(LAST_DECISION)
+    if not last or last.get("decision") not in ROW_DECISIONS:
+        return None
+    return ROW_DECISIONS[last["decision"]][1] % {"name": last["name"]}
+
+
+class QueueRowsMixin:
+    """Decisions on one comment of the queue, in one click, and their undo."""
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<int:comment_id>/decide/",
+                self.admin_site.admin_view(self.decide_view),
+                name="comments_comment_decide",
+            ),
+            path(
+                "<int:comment_id>/reply/",
+                self.admin_site.admin_view(self.reply_view),
+                name="comments_comment_reply",
+            ),
+            path(
+                "undo/",
+                self.admin_site.admin_view(self.undo_view),
+                name="comments_comment_undo",
+            ),
+        ]
+        return urls + super().get_urls()
+
+    def _moderated_comment(self, request, comment_id):
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        comment = Comment.objects.select_related("article").filter(pk=comment_id)
+        comment = comment.first()
+        if comment is None:
+            raise Http404(gettext("No such comment."))
+        return comment
+
+    def decide_view(self, request, comment_id):
+        """One decision on one comment (a POST); back to the queue as it was."""
+        if request.method != "POST":
+            raise PermissionDenied
+        comment = self._moderated_comment(request, comment_id)
+        decision = request.POST.get("decision")
+        if decision not in ROW_DECISIONS:
+            self.message_user(
+                request, gettext("That decision is unknown."), messages.ERROR
+            )
+            return queue_return(request)
+        verb = ROW_DECISIONS[decision][0]
+        if decision == "approve" and comment.status == Comment.Status.SPAM:
+            # Published from spam: Akismet is told it was wrong.
+            verb, decision = moderation.mark_not_spam, "approve"
+        with transaction.atomic():
+            changed = verb(comment, by=request.user)
+            event = moderation.last_decision(comment) if changed else None
+        if not changed:
+            self.message_user(
+                request,
+                gettext(
+                    "The comment was left as it was: it was already in that "
+                    "state, or that action does not apply to it."
+                ),
+                messages.WARNING,
+            )
+            return queue_return(request)
+        request.session[LAST_DECISION] = {
+            "comment": comment.pk,
+            "event": event.pk if event else None,
+            "decision": decision,
+            "name": comment.author_name,
+        }
+        done = "mark_not_spam" if verb is moderation.mark_not_spam else decision
+        self.message_user(request, DONE_MESSAGES[done] % {"count": 1}, messages.SUCCESS)
+        return queue_return(request)
+
+    def undo_view(self, request):
+        """Take back the moderator's last decision in the queue (a POST)."""
+        if request.method != "POST" or not self.has_moderate_permission(request):
+            raise PermissionDenied
+        last = request.session.pop(LAST_DECISION, None)
+        comment = (
+            Comment.objects.select_related("article").filter(pk=last["comment"]).first()
+            if last
+            else None
+        )
+        undone = False
+        if comment is not None and last["decision"] in UNDO_BY_OPPOSITE:
+            undone = UNDO_BY_OPPOSITE[last["decision"]](comment, by=request.user)
+        elif comment is not None and last.get("event"):
+            event = comment.events.filter(pk=last["event"]).first()
+            undone = event is not None and moderation.undo(
+                comment, by=request.user, event=event
+            )
+        if undone:
+            self.message_user(
+                request,
+                gettext("Undone: the comment by %(name)s is back as it was.")
+                % {"name": comment.author_name},
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(
+                request,
+                gettext(
+                    "There is nothing to undo: the comment has been deleted or "
+                    "decided again since."
+                ),
+                messages.WARNING,
+            )
+        return queue_return(request)
+
+    def reply_view(self, request, comment_id):
+        """The staff's reply to a comment, published at once under their name."""
+        comment = self._moderated_comment(request, comment_id)
+        if comment.article_id is None:
+            raise Http404(gettext("Comments on static pages take no new replies."))
+        form = StaffReplyForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            with transaction.atomic():
+                if form.cleaned_data["approve_parent"]:
+                    verb = (
+                        moderation.mark_not_spam
+                        if comment.status == Comment.Status.SPAM
+                        else moderation.approve
+                    )
+                    verb(comment, by=request.user)
+                reply = moderation.reply_as_staff(
+                    comment, form.cleaned_data["body"], by=request.user
+                )
+            self.message_user(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    gettext("Your reply is published."),
+                    reply.get_absolute_url(),
+                    gettext("See it on the site"),
+                ),
+                messages.SUCCESS,
+            )
+            return queue_return(request)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Reply to %(name)s") % {"name": comment.author_name},
+            "comment": comment,
+            "form": form,
+            "offer_approval": comment.status != Comment.Status.APPROVED,
+            "queue_url": queue_return(request).url,
+        }
+        return TemplateResponse(request, "admin/comments/comment/reply.html", context)

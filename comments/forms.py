@@ -316,3 +316,19 @@ class ReportForm(forms.Form):
         self.helper = FormHelper(self)
         self.helper.form_tag = False  # the template writes <form>, with its action
         self.helper.layout = Layout("reason", "note", Submit("report", _("Report")))
+
+
+class StaffReplyForm(forms.Form):
+    """A reply from the moderation queue, published at once under the staff's name."""
+
+    body = forms.CharField(
+        label=_("Your reply"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 80, "autofocus": True}),
+    )
+    approve_parent = forms.BooleanField(
+        label=_("Also approve the comment replied to"),
+        required=False,
+        initial=True,
+        help_text=_("A reply to a comment that is not published stands on its own."),
+    )

@@ -182,6 +182,7 @@ def receive(comment, *, request, rules=None):
     # No transaction of its own, to keep intake cheap: the row is what matters,
     # and if the event or the task were lost, the sweep still checks the comment.
     comment.save()
+    cache.pending_changed()
     record(comment, gettext("received"), to_status=Status.PENDING)
     tasks.enqueue_check(comment.pk, comment.next_check_at)
     return comment
@@ -364,6 +365,8 @@ def delete(comment, *, by):
     )
     comment.delete()
     cache.comments_changed(comment.article_id)
+    if comment.status == Status.PENDING:
+        cache.pending_changed()
     return True
 
 
@@ -379,6 +382,141 @@ def edit_body(comment, body, *, by):
         if comment.status == Status.APPROVED:
             cache.comments_changed(comment.article_id)
     return True
+
+
+@in_site_language
+def undo(comment, *, by, event):
+    """
+    Take back a decision: the comment returns to the status it had before
+    ``event``, which must still be the last change of its status (a decision
+    taken since, by anyone, is not undone behind its author's back).
+
+    Akismet hears of it honestly. Undoing "spam" cancels the spam report if it
+    is still waiting in the queue, so Akismet never hears of it; once it may
+    have been sent (sent already, or claimed by a worker), a "not spam" report
+    is queued instead, to take the first one back. Undoing a move out of spam
+    ("not spam") works the same way the other way round.
+    """
+    last = last_decision(comment)
+    if (
+        last is None
+        or last.pk != event.pk
+        or last.to_status != comment.status
+        or last.from_status == comment.status
+    ):
+        return False
+    to = last.from_status
+    guard = {"status": comment.status}
+    fields = {"status": to, "status_changed_at": timezone.now(), "next_check_at": None}
+    if Status.SPAM in (comment.status, to):
+        # Out of spam takes back a spam report; back into spam, a "not spam" one.
+        sent, opposite = (
+            ("spam", "ham") if comment.status == Status.SPAM else ("ham", "spam")
+        )
+        guard |= {"report": comment.report, "next_report_at": comment.next_report_at}
+        fields |= _take_back_report(comment, sent, opposite)
+    message = _by(gettext("decision undone by %(user)s"), by)
+    if not update(comment, guard, fields, message, by=by):
+        return False
+    if fields.get("report"):
+        _queue_report(comment)
+    return True
+
+
+def _take_back_report(comment, sent, opposite):
+    """
+    The report fields that take back a ``sent`` report ("spam" or "ham"): none
+    while it still waits, unclaimed, in the queue; otherwise the opposite report.
+    A report a worker may be sending carries a running claim, which ends within
+    ``running_claim()`` of now: it counts as sent.
+    """
+    waiting = comment.report == sent and comment.next_report_at is not None
+    if waiting and comment.next_report_at > timezone.now() + checks.running_claim():
+        return {"report": "", "report_attempts": 0, "next_report_at": None}
+    return _report_fields(opposite)
+
+
+def last_decision(comment):
+    """
+    The comment's last change of status: its newest event from one status to
+    another (reports and checks record the status they leave as it was).
+    """
+    return (
+        comment.events.exclude(from_status="")
+        .exclude(to_status="")
+        .exclude(from_status=F("to_status"))
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+@in_site_language
+def feature(comment, *, by):
+    """Show a published comment first under its article, as chosen by the editors."""
+    return _set_featured(comment, True, gettext("featured by %(user)s"), by)
+
+
+@in_site_language
+def unfeature(comment, *, by):
+    """Take a comment out of the editors' selection."""
+    return _set_featured(comment, False, gettext("no longer featured, by %(user)s"), by)
+
+
+def _set_featured(comment, featured, message, by):
+    if comment.featured == featured:
+        return False
+    if featured and comment.status != Status.APPROVED:
+        return False
+    with transaction.atomic():
+        if not Comment.objects.filter(pk=comment.pk, featured=not featured).update(
+            featured=featured
+        ):
+            return False
+        comment.featured = featured
+        record(comment, _by(message, by), by=by)
+        cache.comments_changed(comment.article_id)
+    return True
+
+
+@in_site_language
+def reply_as_staff(comment, body, *, by):
+    """
+    Publish a reply by a member of the staff (``by``) to a comment on an
+    article, at once: it needs no check, and carries the staff badge. The reply
+    hangs within the thread's depth limit, as readers' replies do.
+    """
+    rules = ModerationSettings.load()
+    now = timezone.now()
+    reply = Comment(
+        article_id=comment.article_id,
+        parent_id=_within_depth(comment.pk, rules),
+        user=by,
+        by_staff=True,
+        author_name=by.get_full_name() or by.get_username(),
+        author_email=by.email,
+        body=body,
+        status=Status.APPROVED,
+        check_state=CheckState.OFF,
+        created_at=now,
+        status_changed_at=now,
+        language=settings.LANGUAGE_CODE,
+    )
+    with transaction.atomic():
+        reply.save()
+        record(
+            reply,
+            _by(gettext("reply by the staff, %(user)s"), by),
+            by=by,
+            to_status=Status.APPROVED,
+        )
+        record(
+            comment,
+            gettext("answered by the staff, %(user)s (comment %(number)s)")
+            % {"user": _actor_name(by), "number": reply.pk},
+            by=by,
+        )
+        cache.comments_changed(comment.article_id)
+    return reply
 
 
 def _change(comment, to, message, *, by, report=None):

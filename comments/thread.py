@@ -68,9 +68,10 @@ def build_thread(comments, max_depth):
     """
     Arrange comments (oldest first) into threads.
 
-    Returns the root comments and a function giving the flattened nodes of a list
-    of roots. Replies deeper than max_depth are shown at max_depth, after their
-    parent; a reply whose parent is not shown starts a thread of its own.
+    Returns the root comments, the editors' featured ones first, and a function
+    giving the flattened nodes of a list of roots. Replies deeper than max_depth
+    are shown at max_depth, after their parent; a reply whose parent is not
+    shown starts a thread of its own.
     """
     shown = {c.pk for c in comments}
     children = defaultdict(list)
@@ -80,6 +81,8 @@ def build_thread(comments, max_depth):
             children[comment.parent_id].append(comment)
         else:
             roots.append(comment)
+    # The editors' selection comes first, each in its own order (sort is stable).
+    roots.sort(key=lambda c: not c.featured)
     max_depth = max(max_depth, 1)
 
     def flatten(page_roots):
@@ -125,6 +128,10 @@ def render_thread(nodes, query, own=frozenset()):
     report = escape(gettext("Report"))
     # Reversed once: a reverse() per comment would cost the thread's rendering.
     report_prefix = escape(reverse("comments:report", args=[1]).removesuffix("1/"))
+    staff_label = escape(gettext("Newsroom staff"))
+    staff = f'<span class="comment__badge comment__badge--staff">{staff_label}</span>\n'
+    featured_label = escape(gettext("Selected by the editors"))
+    featured = f'<p class="comment__featured">{featured_label}</p>\n'
     shown = {node.comment.pk for node in nodes}
     parts = []
     for node in nodes:
@@ -149,13 +156,19 @@ def render_thread(nodes, query, own=frozenset()):
         pending = " comment--pending" if node.pending else ""
         if comment.kind != Comment.Kind.COMMENT:
             pending += f" comment--{comment.kind}"
+        if comment.featured:
+            pending += " comment--featured"
+        if comment.by_staff:
+            pending += " comment--staff"
         parts.append(
             f'<li id="comment-{pk}" class="comment comment--depth-{node.depth}'
             f'{pending}">\n'
             f'<article class="comment__body"{former_anchor}'
             f' aria-labelledby="comment-{pk}-author">\n'
+            f"{featured if comment.featured else ''}"
             f'<header class="comment__meta">\n'
             f'<span id="comment-{pk}-author" class="comment__author">{author}</span>\n'
+            f"{staff if comment.by_staff else ''}"
             f'<a class="comment__permalink" href="#comment-{pk}"><time datetime="'
             f'{datetime_attr(created)}">'
             f"{escape(formats.date_format(created, 'DATETIME_FORMAT'))}</time></a>\n"

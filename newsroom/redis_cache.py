@@ -102,6 +102,9 @@ def _guarded(name, miss, *, write):
             return miss(*args)
         if state.down_since is not None and state.answered(self._location):
             self._flush()
+            if not write:
+                # Read before the flush: it may be older than a lost change.
+                return miss(*args)
         return result
 
     call.__name__ = name

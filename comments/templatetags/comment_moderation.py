@@ -4,6 +4,7 @@ from django import template
 from django.utils import timezone
 from django.utils.timesince import timesince
 
+from .. import cache
 from ..admin import spam_check_warnings
 from ..models import Comment
 from ..numbers import BAR, HEIGHT, WIDTH, desk_numbers
@@ -18,6 +19,12 @@ def moderation_queue():
         "pending": Comment.objects.pending().count(),
         "warnings": spam_check_warnings(),
     }
+
+
+@register.simple_tag
+def pending_comments():
+    """The number of pending comments, for the admin header's badge (cached)."""
+    return cache.pending_count()
 
 
 @register.inclusion_tag("admin/comments/includes/desk_numbers.html")
