@@ -580,7 +580,11 @@ def update(comment, guard, fields, message, *, by=None):
     Apply field changes to the row if it still matches the guard, and record it.
 
     The conditional UPDATE makes concurrent runs safe: only one of them wins.
+    A change of status is stamped with its time (unless the fields give one):
+    subscribers are mailed the comments published since their last mail.
     """
+    if fields.get("status", comment.status) != comment.status:
+        fields = {"status_changed_at": timezone.now(), **fields}
     with transaction.atomic():
         if not Comment.objects.filter(pk=comment.pk, **guard).update(**fields):
             return False
