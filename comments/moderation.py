@@ -11,7 +11,8 @@ is published before it has been decided. The decision is split in steps:
   sends spam and blatant ("discard") spam away, never shown; ham is published
   unless a moderation rule (``held_by_rules``) holds it for a moderator;
 - email (``emails.py``): moderators hear about held comments, article authors
-  (optionally) about published ones.
+  (optionally) about published ones, subscribers (``subscriptions.py``) about
+  new comments and replies.
 
 When Akismet cannot answer, the comment stays pending and is checked again with
 back-off, then left to the moderators (``checks.retry_for``). The comment row is
@@ -325,7 +326,10 @@ def _change(comment, to, message, *, by, report=None):
         "next_check_at": None,
         **(report or {}),
     }
-    return update(comment, {"status": comment.status}, fields, message, by=by)
+    changed = update(comment, {"status": comment.status}, fields, message, by=by)
+    if changed and to == Status.APPROVED:
+        tasks.queue_subscriber_mail(comment)
+    return changed
 
 
 def _by(message, by):

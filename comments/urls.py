@@ -1,4 +1,5 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from articles.cache import reader_page
 from newsroom.csrf import origin_checked
@@ -17,6 +18,13 @@ urlpatterns = [
         name="post",
     ),
     path("comments/privacy/", views.PrivacyView.as_view(), name="privacy"),
+    # Translated address, as in the mail's language: /commenti/disiscrizione/…
+    # in Italian, /en/comments/unsubscribe/… in English. Never page-cached.
+    path(
+        _("comments/unsubscribe/<str:token>/"),
+        views.UnsubscribeView.as_view(),
+        name="unsubscribe",
+    ),
     path(
         "comments/feed/",
         reader_page(LatestCommentsFeed(), depends_on=[COMMENTS]),
