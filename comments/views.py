@@ -49,6 +49,7 @@ class CommentPostView(CreateView):
             form.add_error(None, refused)
             return self.form_invalid(form)
         comment = moderation.receive(form.instance, request=self.request, rules=rules)
+        subscriptions.subscribe(comment, form.cleaned_data.get("subscribe", ""))
         messages.success(self.request, gettext("Thank you for your comment."))
         response = redirect(comment_url(comment, self.article))
         return remember_author(remember_pending(response, self.request, comment), form)
