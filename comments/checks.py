@@ -611,9 +611,13 @@ def update(comment, guard, fields, message, *, by=None):
 
     The conditional UPDATE makes concurrent runs safe: only one of them wins.
     A change of status closes the author's open request for review, and mails
-    them the verdict if they asked for it.
+    them the verdict if they asked for it. It is stamped with its time (unless
+    the fields give one): subscribers are mailed the comments published since
+    their last mail.
     """
     moves = "status" in fields and fields["status"] != comment.status
+    if moves:
+        fields = {"status_changed_at": timezone.now(), **fields}
     if moves and comment.appeal == Comment.Appeal.OPEN:
         fields = {**fields, "appeal": Comment.Appeal.DECIDED}
     with transaction.atomic():

@@ -1,16 +1,18 @@
 """
 Mail about comments: moderators hear of a comment held for them, an article's
-author (optionally) of a comment published on it. Sent in the newsroom's
-language, by tasks or once a decision commits.
+author (optionally) of a comment published on it; both in the newsroom's
+language, by tasks or once a decision commits. Subscribers hear of new comments
+(``subscriptions``) in their own language, with a one-click unsubscribe link.
 """
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
+from django.utils.text import Truncator
 from django.utils.translation import gettext
 
 from . import receipts, verification, waves
@@ -194,3 +196,62 @@ def email_verdict(comment):
         return send_mail(
             subject, body, None, [comment.author_email], fail_silently=False
         )
+
+
+# The length of a comment's excerpt in a subscriber's mail, in characters.
+EXCERPT_CHARS = 300
+
+
+def email_subscriber(email, *, article, comments, replies_only, token, language):
+    """
+    Mail a subscriber the new comments on an article (``replies_only``: replies
+    to their comment), in their language, with the headers of RFC 8058's
+    one-click unsubscribe. Returns the number sent; a failure raises.
+    """
+    with translation.override(language):
+        unsubscribe_url = settings.SITE_URL + reverse(
+            "comments:unsubscribe", args=[token]
+        )
+        count = len(comments)
+        if replies_only:
+            subject = translation.ngettext(
+                "[%(site)s] A new reply to your comment on “%(title)s”",
+                "[%(site)s] %(count)d new replies to your comment on “%(title)s”",
+                count,
+            )
+        else:
+            subject = translation.ngettext(
+                "[%(site)s] A new comment on “%(title)s”",
+                "[%(site)s] %(count)d new comments on “%(title)s”",
+                count,
+            )
+        subject %= {"site": settings.SITE_NAME, "title": article.title, "count": count}
+        body = render_to_string(
+            "comments/email/subscription.txt",
+            {
+                "site_name": settings.SITE_NAME,
+                "article": article,
+                "article_url": settings.SITE_URL + article.get_absolute_url(),
+                "replies_only": replies_only,
+                "comments": [
+                    {
+                        "author_name": comment.author_name,
+                        "excerpt": Truncator(comment.body).chars(EXCERPT_CHARS),
+                        "url": settings.SITE_URL + comment.get_absolute_url(),
+                    }
+                    for comment in comments
+                ],
+                "unsubscribe_url": unsubscribe_url,
+            },
+        )
+    message = EmailMessage(
+        " ".join(subject.split()),
+        body,
+        None,
+        [email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    return message.send()

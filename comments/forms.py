@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 
 from newsroom.middleware import CONTROL_CHARACTERS
 
+from . import subscriptions
 from .bans import network
 from .models import Ban, Comment, ReaderReport, normalized_email
 
@@ -68,6 +69,19 @@ class CommentForm(forms.ModelForm):
     remember = forms.BooleanField(
         label=_("Remember my name, email and website on this browser"),
         required=False,
+    )
+    subscribe = forms.ChoiceField(
+        label=_("Email me"),
+        choices=[
+            ("", _("nothing")),
+            (subscriptions.REPLIES, _("replies to my comment")),
+            (subscriptions.ARTICLE, _("every new comment on this article")),
+        ],
+        required=False,
+        help_text=_(
+            "Mail goes only to a confirmed address, at most once an hour, and "
+            "each one has a link to stop it."
+        ),
     )
     parent = forms.IntegerField(
         required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput
@@ -138,6 +152,7 @@ class CommentForm(forms.ModelForm):
                 "author_email",
                 "author_url",
                 "body",
+                "subscribe",
                 "remember",
             )
             if name in self.fields

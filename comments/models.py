@@ -1,4 +1,5 @@
 import re
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.flatpages.models import FlatPage
@@ -113,6 +114,21 @@ class CommentQuerySet(models.QuerySet):
     def report_due(self, now=None):
         """Comments whose spam/ham report to Akismet has not been sent and is due."""
         return self.exclude(report="").filter(next_report_at__lte=now or timezone.now())
+
+    def news_for(self, *, article, email, since, parent=None):
+        """
+        The comments a subscriber is mailed about: published on the article
+        after ``since``, not by the subscriber, and only replies to ``parent``
+        if given. The arguments may be ``OuterRef``s (``Subscription.objects.due``).
+        """
+        comments = (
+            self.approved()
+            .filter(article=article, status_changed_at__gt=since, author_deleted=False)
+            .exclude(author_email__iexact=email)
+        )
+        if parent is not None:
+            comments = comments.filter(parent=parent)
+        return comments
 
 
 class Comment(models.Model):
@@ -680,6 +696,54 @@ class CommenterEmail(models.Model):
         return self.confirmed_at is not None
 
 
+# A reader is mailed about an article at most this often.
+SUBSCRIPTION_INTERVAL = timedelta(hours=1)
+
+
+class SubscriptionQuerySet(models.QuerySet):
+    def confirmed(self):
+        """Subscriptions of addresses their readers confirmed: the only ones mailed."""
+        return self.filter(
+            models.Exists(
+                CommenterEmail.objects.filter(
+                    email=models.OuterRef("email"), confirmed_at__isnull=False
+                )
+            )
+        )
+
+    def due(self, now=None):
+        """
+        Confirmed subscriptions with published comments not mailed yet, whose
+        reader has not been mailed about the article in the last
+        SUBSCRIPTION_INTERVAL (by this subscription or another of theirs).
+        """
+        now = now or timezone.now()
+        news = Comment.objects.news_for(
+            article=models.OuterRef("article"),
+            email=models.OuterRef("email"),
+            since=models.OuterRef("notified_until"),
+        )
+        replies = Comment.objects.news_for(
+            article=models.OuterRef("article"),
+            email=models.OuterRef("email"),
+            since=models.OuterRef("notified_until"),
+            parent=models.OuterRef("comment"),
+        )
+        mailed_lately = Subscription.objects.filter(
+            email=models.OuterRef("email"),
+            article=models.OuterRef("article"),
+            last_mailed_at__gt=now - SUBSCRIPTION_INTERVAL,
+        )
+        return (
+            self.confirmed()
+            .filter(
+                (models.Q(comment__isnull=True) & models.Exists(news))
+                | (models.Q(comment__isnull=False) & models.Exists(replies))
+            )
+            .exclude(models.Exists(mailed_lately))
+        )
+
+
 class Subscription(models.Model):
     """
     A verified reader's wish to be mailed: of replies to their comment
@@ -706,6 +770,8 @@ class Subscription(models.Model):
     notified_until = models.DateTimeField(_("mailed up to"), default=timezone.now)
     last_mailed_at = models.DateTimeField(_("last mailed"), null=True, blank=True)
 
+    objects = SubscriptionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("subscription")
         verbose_name_plural = _("subscriptions")
@@ -726,6 +792,15 @@ class Subscription(models.Model):
 
     def __str__(self):
         return self.email
+
+    def new_comments(self):
+        """The published comments this subscription has not mailed yet."""
+        return Comment.objects.news_for(
+            article=self.article_id,
+            email=self.email,
+            since=self.notified_until,
+            parent=self.comment_id,
+        )
 
 
 class ReaderReport(models.Model):

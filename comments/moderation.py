@@ -11,7 +11,8 @@ is published before it has been decided. The decision is split in steps:
   sends spam and blatant ("discard") spam away, never shown; ham is published
   unless a moderation rule (``held_by_rules``) holds it for a moderator;
 - email (``emails.py``): moderators hear about held comments, article authors
-  (optionally) about published ones;
+  (optionally) about published ones, subscribers (``subscriptions.py``) about
+  new comments and replies;
 - readers' reports (``report``): a published comment reported by
   COMMENTS_REPORTS_TO_HIDE distinct readers goes back to pending, held for a
   moderator, whose "keep" (``keep``) clears the reports and publishes it again.
@@ -531,7 +532,10 @@ def _change(comment, to, message, *, by, report=None):
     }
     if to == Status.APPROVED:
         fields |= _NO_REASON
-    return update(comment, {"status": comment.status}, fields, message, by=by)
+    changed = update(comment, {"status": comment.status}, fields, message, by=by)
+    if changed and to == Status.APPROVED:
+        tasks.queue_subscriber_mail(comment)
+    return changed
 
 
 def _by(message, by):

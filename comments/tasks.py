@@ -1,9 +1,15 @@
 """
 Background tasks for comments. Each takes ids, loads the rows and calls
-``checks`` or ``emails``; the rows say what is still to do, so a task that runs
-twice, late or never (``recheck_comments`` sweeps up after lost ones) does no
-harm. A check or a report is queued only once claimed (``checks.claim_checks``),
-with its claim's token, so a duplicate task finds the claim gone and does nothing.
+``checks``, ``emails`` or ``subscriptions``; the rows say what is still to do,
+so a task that runs twice, late or never (``recheck_comments`` sweeps up after
+lost ones) does no harm. A check or a report is queued only once claimed
+(``checks.claim_checks``), with its claim's token, so a duplicate task finds the
+claim gone and does nothing.
+
+A comment's publication queues the mail to its article's subscribers
+(``queue_subscriber_mail``). It is queued here and in ``moderation``, the
+callers of ``checks``, since ``checks`` may not import this module; a
+publication that queued nothing is mailed by the next sweep.
 """
 
 from datetime import datetime
@@ -14,7 +20,7 @@ from django.db.models import F
 from django.tasks import task
 from django.utils import timezone
 
-from . import checks, emails
+from . import checks, emails, subscriptions
 from .models import Comment, QueueCheck
 
 # Checks claimed and queued at a time when the backlog is re-queued.
@@ -43,6 +49,8 @@ def check_comment(comment_id, claim=None):
     if comment is None:
         return False
     outcome = checks.run_check(comment, claim=_token(claim))
+    if outcome and comment.status == Comment.Status.APPROVED:
+        queue_subscriber_mail(comment)
     if outcome is checks.Outcome.ANSWERED and checks.take_failed_checks():
         queue_checks(Comment.objects.check_waiting())
     return bool(outcome)
@@ -62,6 +70,20 @@ def report_ham(comment_id, claim=None):
     if comment := _comment(comment_id):
         return checks.send_report(comment, "ham", claim=_token(claim))
     return False
+
+
+@task
+def notify_subscribers(article_id):
+    """Mail the subscribers of an article whose mail is due; returns how many."""
+    return subscriptions.send_due(article_id=article_id)
+
+
+def queue_subscriber_mail(comment):
+    """Queue the mail to the subscribers of a comment's article, once it commits."""
+    if comment.article_id:
+        transaction.on_commit(
+            partial(notify_subscribers.enqueue, article_id=comment.article_id)
+        )
 
 
 @task
@@ -104,7 +126,15 @@ def check_queue(run_id):
         )
         if not ids:
             break
-        checks.check_again(ids)
+        if checks.check_again(ids):
+            published = Comment.objects.approved().filter(
+                pk__in=ids, article__isnull=False
+            )
+            articles = published.order_by().values_list("article_id", flat=True)
+            for article_id in articles.distinct():
+                transaction.on_commit(
+                    partial(notify_subscribers.enqueue, article_id=article_id)
+                )
         last = ids[-1]
         QueueCheck.objects.filter(pk=run.pk).update(done=F("done") + len(ids))
     QueueCheck.objects.filter(pk=run.pk).update(finished_at=timezone.now())
@@ -164,6 +194,8 @@ def probe(waiting, *, tries=5):
             return None
         comment = _comment(ids[0])
         outcome = checks.run_check(comment, claim=token)
+        if outcome and comment.status == Comment.Status.APPROVED:
+            queue_subscriber_mail(comment)
         if outcome in (checks.Outcome.ANSWERED, checks.Outcome.FAILED):
             return outcome
     return None

@@ -26,6 +26,13 @@ urlpatterns = [
         name="report",
     ),
     path("comments/privacy/", views.PrivacyView.as_view(), name="privacy"),
+    # Translated address, as in the mail's language: /commenti/disiscrizione/…
+    # in Italian, /en/comments/unsubscribe/… in English. Never page-cached.
+    path(
+        _("comments/unsubscribe/<str:token>/"),
+        views.UnsubscribeView.as_view(),
+        name="unsubscribe",
+    ),
     path(
         _("comments/status/<str:token>/"),
         # Its author acts from any browser, signed in or not: the signed link is

@@ -2,19 +2,24 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
+from django.core import signing
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
+from django.views import View
+from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import CreateView, FormView, TemplateView
 
 from articles.models import Article
 
-from . import moderation, receipts, tasks, verification
+from . import moderation, receipts, subscriptions, tasks, verification
 from .cookies import remember_author, remember_pending
 from .forms import AppealForm, AuthorEditForm, CommentForm, ReportForm
-from .models import Comment, ModerationSettings
+from .models import Comment, ModerationSettings, Subscription
 from .thread import FOCUS_PARAMETER
 
 logger = logging.getLogger(__name__)
@@ -59,6 +64,7 @@ class CommentPostView(CreateView):
                 ),
             ),
         )
+        subscriptions.subscribe(comment, form.cleaned_data.get("subscribe", ""))
         response = redirect(comment_url(comment, self.article))
         return remember_author(remember_pending(response, self.request, comment), form)
 
@@ -123,6 +129,47 @@ class PrivacyView(TemplateView):
         return super().get_context_data(
             retention_days=settings.COMMENTS_RETENTION_DAYS, **kwargs
         )
+
+
+# No CSRF check: the signed token in the address is the authorization, and mail
+# programs post the one-click unsubscribe (RFC 8058: a body of
+# "List-Unsubscribe=One-Click") with no cookie and no Origin. A forged post can
+# only do what the token's holder may do anyway: stop that reader's mail.
+@method_decorator(csrf_exempt, name="dispatch")
+@method_decorator(cache_control(private=True, no_store=True), name="dispatch")
+class UnsubscribeView(View):
+    """
+    Stop a subscription's mail, from the link in it, without signing in: GET
+    asks, POST (the page's button, or a mail program's one-click) does it.
+    """
+
+    template_name = "comments/unsubscribe.html"
+
+    def dispatch(self, request, *args, token, **kwargs):
+        try:
+            pk = subscriptions.subscription_id(token)
+        except signing.BadSignature:
+            logger.info("Unsubscribe refused: bad token")
+            return self.respond(request, "invalid", status=400)
+        self.subscription = (
+            Subscription.objects.select_related("article", "comment")
+            .filter(pk=pk)
+            .first()
+        )
+        if self.subscription is None:
+            return self.respond(request, "gone")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        return self.respond(request, "ask")
+
+    def post(self, request, *args, **kwargs):
+        subscriptions.unsubscribe(self.subscription)
+        return self.respond(request, "done")
+
+    def respond(self, request, state, *, status=200):
+        context = {"state": state, "subscription": getattr(self, "subscription", None)}
+        return render(request, self.template_name, context, status=status)
 
 
 def comment_url(comment, article):

@@ -1,6 +1,7 @@
 """
 Re-queue the comment work a lost or failed task left undone: spam checks that are
-due again, and spam/ham reports to Akismet still waiting to be sent.
+due again, spam/ham reports to Akismet still waiting to be sent, and the mail to
+subscribers that is due (held back by the hourly limit, failed, or never queued).
 
 Run it every few minutes (cron, a systemd timer), or keep it running with
 ``--loop SECONDS``; ``make run`` starts the loop next to the development server.
@@ -18,7 +19,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from comments import checks, tasks
+from comments import checks, subscriptions, tasks
 from comments.models import Comment
 
 logger = logging.getLogger(__name__)
@@ -27,8 +28,9 @@ logger = logging.getLogger(__name__)
 class Command(BaseCommand):
     help = (
         "Check the comments still waiting for Akismet (it was slow, down or "
-        "misconfigured, or the task was lost) and send the reports to Akismet "
-        "that have not gone through. With --loop, only those that are due."
+        "misconfigured, or the task was lost), send the reports to Akismet "
+        "that have not gone through and queue the subscribers' mail that is due. "
+        "With --loop, only the checks that are due."
     )
 
     def add_arguments(self, parser):
@@ -98,6 +100,15 @@ class Command(BaseCommand):
             queued = 1 + tasks.queue_checks(waiting, limit=limit)
         if outcome is not checks.Outcome.FAILED:
             reports = tasks.queue_reports(limit=limit)
+        # Mail does not wait for Akismet: it is about published comments.
+        mailing = subscriptions.articles_due(limit=limit)
+        for article_id in mailing:
+            tasks.notify_subscribers.enqueue(article_id=article_id)
+        if mailing:
+            logger.info(
+                "Comment sweep: queued the subscribers' mail of %d article(s)",
+                len(mailing),
+            )
         if queued or reports or outcome is checks.Outcome.FAILED:
             logger.info(
                 "Comment sweep: Akismet %s; queued %d spam check(s) and %d "
