@@ -27,13 +27,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from . import moderation, spam, tasks, verification, waves
+from . import moderation, personal_data, spam, tasks, verification, waves
 from .bans import bans_changed, network
-from .forms import CommenterBanForm, CommenterNoteForm, StaffReplyForm
+from .forms import CommenterBanForm, CommenterNoteForm, ErasureForm, StaffReplyForm
 from .models import (
     Ban,
     Comment,
     CommenterNote,
+    DataRequest,
     QueueCheck,
     normalized_email,
 )
@@ -81,29 +82,31 @@ def spam_check_warnings():
 # The key of capped_status_counts(reported=True) for the comments with open
 # readers' reports.
 REPORTED = "reported"
+# Rejected comments whose authors asked for a review (comments.receipts).
+APPEALS = "appeals"
 
 
-def capped_status_counts(cap, *, reported=False):
+def capped_status_counts(cap, *, reported=False, appeals=False):
     """
     The number of comments in each status, counted no further than cap + 1, in
     one query that reads at most that many index entries per status; with
     ``reported``, also of the comments with open readers' reports (REPORTED),
-    read from their partial index.
+    and with ``appeals`` of those whose authors asked for a review (APPEALS),
+    each read from its partial index.
     """
     table = Comment._meta.db_table
     limit = int(cap) + 1
-    parts = " UNION ALL ".join(
-        f"SELECT %s, COUNT(*) FROM (SELECT 1 FROM {table} WHERE status = %s "
-        f"LIMIT {limit}) AS s{n}"
-        for n in range(len(Comment.Status.values))
-    )
-    params = [p for value in Comment.Status.values for p in (value, value)]
+    wheres = [("status = %s", value, [value]) for value in Comment.Status.values]
     if reported:
-        parts += (
-            f" UNION ALL SELECT %s, COUNT(*) FROM (SELECT 1 FROM {table} "
-            f"WHERE reports_open > 0 LIMIT {limit}) AS reported"
-        )
-        params.append(REPORTED)
+        wheres.append(("reports_open > 0", REPORTED, []))
+    if appeals:
+        wheres.append(("appeal = %s", APPEALS, [Comment.Appeal.OPEN]))
+    parts = " UNION ALL ".join(
+        f"SELECT %s, COUNT(*) FROM (SELECT 1 FROM {table} WHERE {where} "
+        f"LIMIT {limit}) AS s{n}"
+        for n, (where, _name, _params) in enumerate(wheres)
+    )
+    params = [p for _where, name, values in wheres for p in (name, *values)]
     with connection.cursor() as cursor:
         cursor.execute(parts, params)
         return dict(cursor.fetchall())
@@ -309,9 +312,18 @@ class CommenterHistoryMixin:
         history = CommenterHistory(comment, shown=shown)
         ban_form = CommenterBanForm(prefix="ban")
         note_form = CommenterNoteForm(prefix="note")
+        erasure_form = ErasureForm(prefix="erase")
         if request.method == "POST":
             action = request.POST.get("action")
-            if action == "ban":
+            if action == "export_data" and history.email:
+                return personal_data.download(history.email, by=request.user)
+            if action == "erase_data" and history.email:
+                if not request.user.has_perm("comments.delete_comment"):
+                    raise PermissionDenied
+                erasure_form = ErasureForm(request.POST, prefix="erase")
+                if erasure_form.is_valid():
+                    return self._erase_commenter(request, history, erasure_form)
+            elif action == "ban":
                 ban_form = CommenterBanForm(request.POST, prefix="ban")
                 if ban_form.is_valid():
                     return self._ban_commenter(request, history, ban_form)
@@ -371,9 +383,29 @@ class CommenterHistoryMixin:
             "bans": history.bans(),
             "ban_form": ban_form,
             "note_form": note_form,
+            "erasure_form": erasure_form,
+            "can_erase": request.user.has_perm("comments.delete_comment"),
             "can_ban": bool(history.ip),
         }
         return TemplateResponse(request, "admin/comments/comment/history.html", context)
+
+    def _erase_commenter(self, request, history, form):
+        erased = personal_data.erase(
+            history.email, remove_text=form.cleaned_data["remove_text"]
+        )
+        personal_data.record(history.email, DataRequest.Action.ERASE, by=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d comment anonymised; nothing else is kept about the address.",
+                "%(count)d comments anonymised; nothing else is kept "
+                "about the address.",
+                erased,
+            )
+            % {"count": erased},
+            messages.SUCCESS,
+        )
+        return redirect("admin:comments_comment_changelist")
 
     def _ban_commenter(self, request, history, form):
         scope = form.cleaned_data["scope"]

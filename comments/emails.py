@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
-from . import receipts, verification, waves
+from . import personal_data, receipts, verification, waves
 from .models import Comment
 from .numbers import queue_age
 
@@ -168,6 +168,24 @@ def email_confirmation(comment, *, language=None):
         return send_mail(
             subject, body, None, [comment.author_email], fail_silently=False
         )
+
+
+def email_data_link(email, *, language):
+    """Mail an address the link to its data (personal_data.may_send_link said so)."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        link = settings.SITE_URL + reverse(
+            "comments:my-data", args=[personal_data.request_token(email)]
+        )
+        subject = gettext("[%(site)s] Your data") % {"site": settings.SITE_NAME}
+        body = render_to_string(
+            "comments/email/data_link.txt",
+            {
+                "site_name": settings.SITE_NAME,
+                "link": link,
+                "hours": int(personal_data.LINK_AGE.total_seconds() // 3600),
+            },
+        )
+        return send_mail(subject, body, None, [email], fail_silently=False)
 
 
 def email_verdict(comment):

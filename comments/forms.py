@@ -347,3 +347,46 @@ class StaffReplyForm(forms.Form):
         initial=True,
         help_text=_("A reply to a comment that is not published stands on its own."),
     )
+
+
+class DataRequestForm(forms.Form):
+    """A reader's request for their own data: the address it is kept under."""
+
+    email = forms.EmailField(
+        label=_("Your email address"),
+        max_length=254,
+        help_text=_(
+            "The one you comment with. We mail a link to it: from there you can "
+            "download your data or have it erased."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False  # the template writes <form>, with its action
+        self.helper.layout = Layout("email", Submit("ask", _("Mail me the link")))
+
+
+class ErasureForm(forms.Form):
+    """The confirmation that a reader, or a moderator for them, wants it erased."""
+
+    confirm = forms.BooleanField(
+        label=_("I understand that this cannot be undone."),
+        error_messages={"required": _("Please tick the box to confirm.")},
+    )
+    remove_text = forms.BooleanField(
+        label=_("Also remove the text of the comments"),
+        required=False,
+        help_text=_(
+            "Otherwise the comments stay in their threads, signed “Anonymous”."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "remove_text", "confirm", Submit("erase", _("Erase my data"))
+        )

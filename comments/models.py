@@ -834,10 +834,54 @@ class ReaderReport(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["comment", "cleared_at"])]
         constraints = [
+            # Once per reader while it is open: after a moderator's "keep", a
+            # reader may report the comment again.
             models.UniqueConstraint(
-                fields=["comment", "reporter"], name="report_once_per_reader"
+                fields=["comment", "reporter"],
+                condition=models.Q(cleared_at__isnull=True),
+                name="open_report_once_per_reader",
             ),
         ]
 
     def __str__(self):
         return self.get_reason_display()
+
+
+class DataRequest(models.Model):
+    """
+    A request about a commenter's personal data (comments.personal_data): a link
+    mailed to the address, an export, an erasure. The address is kept only as a
+    keyed hash (``verification.email_key``): enough to limit the mail to one link
+    an hour and to show the requests to the operators, nothing to read it back.
+    """
+
+    class Action(models.TextChoices):
+        LINK = "link", _("link mailed")
+        EXPORT = "export", _("data exported")
+        ERASE = "erase", _("data erased")
+
+    class Source(models.TextChoices):
+        READER = "reader", _("the reader, by the mailed link")
+        ADMIN = "admin", _("a moderator, in the admin")
+
+    email_key = models.CharField(_("address (keyed hash)"), max_length=64)
+    action = models.CharField(_("action"), max_length=10, choices=Action)
+    source = models.CharField(_("asked by"), max_length=10, choices=Source)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moderator"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("personal data request")
+        verbose_name_plural = _("personal data requests")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["email_key", "action", "created_at"])]
+
+    def __str__(self):
+        return f"{self.get_action_display()} · {self.email_key}"

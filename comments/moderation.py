@@ -732,15 +732,24 @@ def too_many_reports(reporter):
     Count a report sent by the reader; return True if it is more than
     COMMENTS_REPORTS_PER_HOUR within this clock hour.
     """
-    key = f"comments:reports:{reporter}:{int(time.time() // 3600)}"
+    return too_many("reports", reporter, settings.COMMENTS_REPORTS_PER_HOUR)
+
+
+def too_many(kind, key, limit):
+    """
+    Count a request of a kind from a reader (``key``, a keyed hash); return True
+    if it is more than ``limit`` within this clock hour. Counted in the cache:
+    without it, nothing is counted and nothing refused.
+    """
+    key = f"comments:{kind}:{key}:{int(time.time() // 3600)}"
     counter = caches["default"]
     counter.add(key, 0, timeout=3600)
     try:
         count = counter.incr(key)
-    except ValueError:  # expired between add() and incr()
+    except ValueError:  # expired between add() and incr(), or no cache
         counter.set(key, 1, timeout=3600)
         count = 1
-    return count > settings.COMMENTS_REPORTS_PER_HOUR
+    return count > limit
 
 
 @in_site_language

@@ -103,6 +103,12 @@ def mail_confirmation(comment_id, language=None):
     return emails.email_confirmation(comment, language=language)
 
 
+@task
+def mail_data_link(email, language=None):
+    """Mail a reader who asked for it the link to their own data."""
+    return emails.email_data_link(email, language=language)
+
+
 # Comments sent to Akismet again per step of a queue check.
 QUEUE_CHECK_STEP = 50
 

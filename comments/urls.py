@@ -25,7 +25,24 @@ urlpatterns = [
         origin_checked(reader_page(views.ReportView.as_view(), depends_on=[COMMENTS])),
         name="report",
     ),
-    path("comments/privacy/", views.PrivacyView.as_view(), name="privacy"),
+    path(
+        "comments/privacy/",
+        reader_page(views.PrivacyView.as_view()),
+        name="privacy",
+    ),
+    # Translated addresses: /commenti/i-miei-dati/ in Italian. The request form
+    # is on the privacy page, a reader's page; it posts, checked by its origin.
+    path(
+        _("comments/my-data/"),
+        origin_checked(reader_page(views.DataRequestView.as_view())),
+        name="data-request",
+    ),
+    # The mailed link's page: the signed token authorizes. Never page-cached.
+    path(
+        _("comments/my-data/<str:token>/"),
+        origin_checked(views.MyDataView.as_view()),
+        name="my-data",
+    ),
     # Translated address, as in the mail's language: /commenti/disiscrizione/…
     # in Italian, /en/comments/unsubscribe/… in English. Never page-cached.
     path(

@@ -1,8 +1,10 @@
 import logging
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.decorators import method_decorator
@@ -16,10 +18,17 @@ from django.views.generic import CreateView, FormView, TemplateView
 
 from articles.models import Article
 
-from . import moderation, receipts, subscriptions, tasks, verification
+from . import moderation, personal_data, receipts, subscriptions, tasks, verification
 from .cookies import remember_author, remember_pending
-from .forms import AppealForm, AuthorEditForm, CommentForm, ReportForm
-from .models import Comment, ModerationSettings, Subscription
+from .forms import (
+    AppealForm,
+    AuthorEditForm,
+    CommentForm,
+    DataRequestForm,
+    ErasureForm,
+    ReportForm,
+)
+from .models import Comment, DataRequest, ModerationSettings, Subscription
 from .thread import FOCUS_PARAMETER
 
 logger = logging.getLogger(__name__)
@@ -127,7 +136,86 @@ class PrivacyView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            retention_days=settings.COMMENTS_RETENTION_DAYS, **kwargs
+            retention_days=settings.COMMENTS_RETENTION_DAYS,
+            data_request_form=DataRequestForm(),
+            **kwargs,
+        )
+
+
+class DataRequestView(FormView):
+    """
+    A reader's request for their own data, from the privacy page: a signed link
+    is mailed to the address they type (``personal_data``). The answer is the
+    same whether anything is kept about the address or not.
+    """
+
+    form_class = DataRequestForm
+    template_name = "comments/data_request.html"
+
+    def form_valid(self, form):
+        reader = moderation.reporter_key(self.request)
+        if moderation.too_many(
+            "data-requests", reader, personal_data.REQUESTS_PER_HOUR
+        ):
+            logger.info("Personal data request refused: too many from one reader")
+            context = self.get_context_data(form=form, too_many=True)
+            return private(self.render_to_response(context, status=429))
+        email = form.cleaned_data["email"]
+        if personal_data.may_send_link(email):
+            language = translation.get_language()
+            transaction.on_commit(
+                partial(tasks.mail_data_link.enqueue, email=email, language=language)
+            )
+        context = self.get_context_data(sent=True, hours=LINK_HOURS)
+        return private(self.render_to_response(context))
+
+    def form_invalid(self, form):
+        return private(
+            self.render_to_response(self.get_context_data(form=form), status=400)
+        )
+
+
+LINK_HOURS = int(personal_data.LINK_AGE.total_seconds() // 3600)
+
+
+class MyDataView(TemplateView):
+    """
+    The page of the link mailed to a reader who asked for their data: download
+    it as JSON, or have it erased (a POST, after ticking a confirmation).
+    """
+
+    template_name = "comments/my_data.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.email = personal_data.read_token(kwargs["token"])
+        if self.email is None:
+            logger.info("Personal data link refused: tampered with or expired")
+            return private(bad_link(request, status=400, data=True))
+        return private(super().dispatch(request, *args, **kwargs))
+
+    def get(self, request, *args, **kwargs):
+        if "download" in request.GET:
+            return personal_data.download(self.email)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = {
+            "kept": personal_data.summary(self.email),
+            "erasure_form": ErasureForm(),
+        }
+        return super().get_context_data(**context | kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form = ErasureForm(request.POST)
+        if not form.is_valid():
+            context = self.get_context_data(erasure_form=form)
+            return self.render_to_response(context, status=400)
+        erased = personal_data.erase(
+            self.email, remove_text=form.cleaned_data["remove_text"]
+        )
+        personal_data.record(self.email, DataRequest.Action.ERASE)
+        return self.render_to_response(
+            self.get_context_data(erased=True, erased_count=erased)
         )
 
 
@@ -332,10 +420,10 @@ class ConfirmEmailView(TemplateView):
         return verification.remember(response, request, self.email)
 
 
-def bad_link(request, *, status, gone=False, expired=False):
+def bad_link(request, *, status, gone=False, expired=False, data=False):
     return render(
         request,
         "comments/bad_link.html",
-        {"gone": gone, "expired": expired},
+        {"gone": gone, "expired": expired, "data": data},
         status=status,
     )
