@@ -37,6 +37,7 @@ from newsroom.admin import EstimatedCountPaginator, HistoryInline, RefreshesPage
 from . import moderation, spam, waves
 from .bans import bans_changed
 from .desk import (
+    APPEALS,
     DONE_MESSAGES,
     REPORTED,
     CommenterHistoryMixin,
@@ -50,6 +51,7 @@ from .models import (
     Ban,
     Comment,
     CommentEvent,
+    DataRequest,
     ModerationSettings,
     QueueCheck,
     ReaderReport,
@@ -72,8 +74,7 @@ class StatusFilter(admin.SimpleListFilter):
     title = _("status")
     parameter_name = "status"
     ALL = "all"
-    # Rejected comments whose authors asked for a review (comments.receipts).
-    APPEALS = "appeals"
+    APPEALS = APPEALS
     REPORTED = REPORTED
 
     # Counting stops here: with millions of comments an exact count of each
@@ -81,9 +82,14 @@ class StatusFilter(admin.SimpleListFilter):
     COUNT_CAP = 10_000
 
     def lookups(self, request, model_admin):
-        counts = capped_status_counts(self.COUNT_CAP, reported=True)
+        counts = capped_status_counts(self.COUNT_CAP, reported=True, appeals=True)
         choices = []
-        for value, label in [*Comment.Status.choices, (REPORTED, _("Reported"))]:
+        for value, label in [
+            *Comment.Status.choices[:1],
+            (APPEALS, _("Appeals")),
+            *Comment.Status.choices[1:],
+            (REPORTED, _("Reported")),
+        ]:
             count = counts.get(value, 0)
             if count > self.COUNT_CAP:
                 text = gettext("%(status)s (more than %(count)d)") % {
@@ -96,11 +102,6 @@ class StatusFilter(admin.SimpleListFilter):
                     "count": count,
                 }
             choices.append((value, text))
-        appeals = Comment.objects.filter(appeal=Comment.Appeal.OPEN).count()
-        choices.insert(
-            1,
-            (self.APPEALS, gettext("Appeals (%(count)d)") % {"count": appeals}),
-        )
         return [*choices, (self.ALL, gettext("All"))]
 
     def value(self):
@@ -260,6 +261,7 @@ class CommentAdmin(QueueRowsMixin, CommenterHistoryMixin, admin.ModelAdmin):
     action_form = ModerationActionForm
     list_display = [
         "excerpt",
+        "parent_excerpt",
         "article_title",
         "author_link",
         "author_email",
@@ -278,7 +280,8 @@ class CommentAdmin(QueueRowsMixin, CommenterHistoryMixin, admin.ModelAdmin):
         "kind",
         ArticleFilter,
     ]
-    list_select_related = ["article", "page"]
+    # The parent too: a reply is read beside the comment it answers.
+    list_select_related = ["article", "page", "parent"]
     search_fields = ["author_name", "author_email", "ip_address", "body"]
     search_help_text = _(
         "Search by name, email, IP address or text. A whole email or IP address "
@@ -477,15 +480,29 @@ class CommentAdmin(QueueRowsMixin, CommenterHistoryMixin, admin.ModelAdmin):
     def excerpt(self, comment):
         return Truncator(" ".join(comment.body.split())).chars(80)
 
+    @admin.display(description=_("in reply to"))
+    def parent_excerpt(self, comment):
+        parent = comment.parent
+        if parent is None:
+            return ""
+        return format_html(
+            '<a class="queue-parent" href="{}">{}: «{}»</a>',
+            reverse("admin:comments_comment_change", args=[parent.pk]),
+            parent.author_name,
+            Truncator(" ".join(parent.body.split())).chars(120),
+        )
+
     @admin.display(description=_("article"), ordering="article__title")
     def article_title(self, comment):
         if comment.article_id is None:
             return gettext("page “%(title)s”") % {"title": comment.page.title}
         return format_html(
-            '<a href="?{}={}">{}</a>',
+            '<a href="?{}={}">{}</a> <a class="queue-view" href="{}" title="{}">↗</a>',
             ArticleFilter.parameter_name,
             comment.article_id,
             comment.article.title,
+            comment.article.get_absolute_url(),
+            gettext("Open the article on the site"),
         )
 
     @admin.display(description=_("Akismet"))
@@ -758,6 +775,30 @@ class QueueCheckAdmin(admin.ModelAdmin):
             "done": run.done,
             "total": max(run.total, run.done),
         }
+
+
+@admin.register(DataRequest)
+class DataRequestAdmin(admin.ModelAdmin):
+    """
+    Readers' and moderators' requests about personal data, read only: the
+    record that each was carried out. Addresses appear as keyed hashes only;
+    search by the hash the log shows.
+    """
+
+    list_display = ["created_at", "action", "source", "by", "email_key"]
+    list_filter = ["action", "source"]
+    search_fields = ["=email_key"]
+    fields = list_display
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Ban)

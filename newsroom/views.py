@@ -46,13 +46,23 @@ csp_logger = logging.getLogger("newsroom.csp")
 # Refused forms -----------------------------------------------------------------
 
 
+# The fields of the site's forms that hold what a reader wrote at length.
+TYPED_FIELDS = ("body", "note", "message")
+
+
 def csrf_failure(request, reason=""):
     """
     A form refused by the CSRF check (CSRF_FAILURE_VIEW): a 403 that says why in
     the reader's words and gives their comment back, so nothing they typed is
-    lost. Django logs the reason (django.security.csrf), without address or text.
+    lost: a comment's text, a report's note, a request for review's message.
+    Django logs the reason (django.security.csrf), without address or text.
     """
-    context = {"text": request.POST.get("body", "") if request.method == "POST" else ""}
+    text = ""
+    if request.method == "POST":
+        text = next(
+            (request.POST[name] for name in TYPED_FIELDS if request.POST.get(name)), ""
+        )
+    context = {"text": text}
     return render(request, "403_csrf.html", context, status=403)
 
 

@@ -215,11 +215,30 @@ def test_queue_runs_a_fixed_number_of_queries(
         moderator_client.get(QUEUE)
 
     for article in ArticleFactory.create_batch(10):
-        CommentFactory.create_batch(10, article=article)
+        parent = CommentFactory(article=article, approved=True)
+        CommentFactory.create_batch(9, article=article, parent=parent)
 
     with django_assert_num_queries(len(one_row.captured_queries)):
         response = moderator_client.get(QUEUE)
-    assert len(response.context["cl"].result_list) == 100
+    assert len(response.context["cl"].result_list) == 91
+
+
+def test_queue_shows_the_parent_beside_a_reply_and_links_the_article(
+    moderator_client,
+):
+    article = ArticleFactory(title="On the harbour")
+    parent = CommentFactory(
+        article=article, approved=True, author_name="Lucia", body="The pier first."
+    )
+    reply = CommentFactory(article=article, parent=parent, body="No, the road.")
+
+    response = moderator_client.get(QUEUE)
+
+    assertContains(response, "No, the road.")
+    assertContains(response, "Lucia: «The pier first.»")
+    assertContains(response, reverse("admin:comments_comment_change", args=[parent.pk]))
+    assertContains(response, f'href="{article.get_absolute_url()}"')
+    assert reply.pk in [c.pk for c in response.context["cl"].result_list]
 
 
 def test_queue_is_refused_to_staff_without_permission(client):

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from pytest_django.asserts import assertContains, assertNotContains
 
 from django.urls import reverse
@@ -17,6 +18,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_site")]
 INDEX = reverse("admin:index")
 
 
+# In the early afternoon: "5 hours ago" and "2 hours ago" fall on the same day.
+@time_machine.travel("2026-06-15 14:00 +02:00", tick=False)
 def test_index_shows_the_chart_its_table_and_the_queue_numbers(client, moderator):
     now = timezone.now()
     CommentFactory(created_at=now - timedelta(hours=5))

@@ -290,6 +290,17 @@ def test_a_report_forged_from_elsewhere_is_refused(comment):
     assert ReaderReport.objects.count() == 1
 
 
+def test_a_refused_report_gives_the_note_back(comment):
+    """A browser that sends neither Origin nor Referer: the note is not lost."""
+    reader = Client(enforce_csrf_checks=True)
+
+    refused = reader.post(
+        report_url(comment), {"reason": "spam", "note": "Sembra pubblicità."}
+    )
+
+    assertContains(refused, "Sembra pubblicità.", status_code=403)
+
+
 # The moderators
 
 
@@ -344,6 +355,17 @@ def test_keep_on_a_comment_still_published_only_clears_its_reports(
     assert comment.status == Comment.Status.APPROVED
     assert comment.reports_open == 0
     assert "approved by maria" not in history(comment)
+
+
+def test_a_reader_may_report_again_after_a_keep(client, comment, moderator_client):
+    send_report(client, comment)
+    keep(moderator_client, comment)
+
+    send_report(client, comment, reason="spam")
+
+    comment.refresh_from_db()
+    assert comment.reports_open == 1
+    assert comment.reader_reports.count() == 2
 
 
 @pytest.mark.usefixtures("english_site")
