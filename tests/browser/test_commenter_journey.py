@@ -1,6 +1,7 @@
 """
 A commenter in a real browser: posting, the status link in another browser, a
-rejection with its reason, the request for review, confirming the address.
+rejection with its reason, the request for review, confirming the address, and
+the reader's own data from the privacy page.
 """
 
 import re
@@ -90,5 +91,24 @@ def test_commenter_follows_a_comment_asks_for_review_and_confirms_the_address(
     cookies = {c["name"] for c in page.context.cookies()}
     assert "comments_verified" in cookies
 
+    # Later, from the privacy page: her own data, by a link mailed to her.
+    page.goto("/comments/privacy/")
+    page.fill("#id_email", "carla@example.org")
+    page.get_by_role("button", name="Inviami il link").click()
+    page.wait_for_load_state()
+    assert "Se conserviamo qualcosa" in page.locator("main").inner_text()
+    assert len(mail.outbox) == 2
+    link = re.search(r"https?://[^/\s]+(/\S+)", mail.outbox[1].body).group(1)
+    page.goto(link)
+    assert "1 commento" in page.locator("main").inner_text()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Scarica i miei dati").click()
+    assert download.value.suggested_filename == "comments-data.json"
+    page.get_by_label("Ho capito che non si può tornare indietro.").check()
+    page.get_by_role("button", name="Cancella i miei dati").click()
+    page.wait_for_load_state()
+    assert "1 commento è reso anonimo" in page.locator("main").inner_text()
+    comment.refresh_from_db()
+    assert comment.author_email == ""
     assert_no_csp_violation(page)
     other.close()
