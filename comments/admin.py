@@ -42,7 +42,8 @@ from .desk import (
     REPORTED,
     CommenterHistoryMixin,
     QueueRowsMixin,
-    capped_status_counts,
+    capped_label,
+    queue_counts,
     spam_check_warnings,
     undo_banner,
 )
@@ -82,26 +83,16 @@ class StatusFilter(admin.SimpleListFilter):
     COUNT_CAP = 10_000
 
     def lookups(self, request, model_admin):
-        counts = capped_status_counts(self.COUNT_CAP, reported=True, appeals=True)
-        choices = []
-        for value, label in [
-            *Comment.Status.choices[:1],
-            (APPEALS, _("Appeals")),
-            *Comment.Status.choices[1:],
-            (REPORTED, _("Reported")),
-        ]:
-            count = counts.get(value, 0)
-            if count > self.COUNT_CAP:
-                text = gettext("%(status)s (more than %(count)d)") % {
-                    "status": label,
-                    "count": self.COUNT_CAP,
-                }
-            else:
-                text = gettext("%(status)s (%(count)d)") % {
-                    "status": label,
-                    "count": count,
-                }
-            choices.append((value, text))
+        counts = queue_counts(request, self.COUNT_CAP)
+        choices = [
+            (value, capped_label(label, counts.get(value, 0), self.COUNT_CAP))
+            for value, label in [
+                *Comment.Status.choices[:1],
+                (APPEALS, _("Appeals")),
+                *Comment.Status.choices[1:],
+                (REPORTED, _("Reported")),
+            ]
+        ]
         return [*choices, (self.ALL, gettext("All"))]
 
     def value(self):
@@ -132,6 +123,33 @@ class StatusFilter(admin.SimpleListFilter):
         if value == self.REPORTED:
             return queryset.reported()
         return queryset.filter(status=value)
+
+
+class HeldRuleFilter(admin.SimpleListFilter):
+    """The pending comments a moderation rule holds, rule by rule, with counts."""
+
+    title = _("held by a rule")
+    parameter_name = "held_rule"
+
+    def lookups(self, request, model_admin):
+        counts = queue_counts(request, StatusFilter.COUNT_CAP)
+        return [
+            (
+                rule,
+                capped_label(
+                    label, counts.get(f"held:{rule}", 0), StatusFilter.COUNT_CAP
+                ),
+            )
+            for rule, label in Comment.HeldRule.choices
+            if rule
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value in Comment.HeldRule.values and value:
+            # Held comments are pending: the partial index of held comments.
+            return queryset.filter(status=Comment.Status.PENDING, held_rule=value)
+        return queryset
 
 
 class ArticleFilter(admin.SimpleListFilter):
@@ -274,7 +292,7 @@ class CommentAdmin(QueueRowsMixin, CommenterHistoryMixin, admin.ModelAdmin):
     list_display_links = ["excerpt"]
     list_filter = [
         StatusFilter,
-        "held_rule",
+        HeldRuleFilter,
         "verdict",
         "check_state",
         "kind",

@@ -94,13 +94,43 @@ def capped_status_counts(cap, *, reported=False, appeals=False):
     and with ``appeals`` of those whose authors asked for a review (APPEALS),
     each read from its partial index.
     """
-    table = Comment._meta.db_table
-    limit = int(cap) + 1
+    return _capped_counts(_status_wheres(reported=reported, appeals=appeals), cap)
+
+
+def _status_wheres(*, reported, appeals):
     wheres = [("status = %s", value, [value]) for value in Comment.Status.values]
     if reported:
         wheres.append(("reports_open > 0", REPORTED, []))
     if appeals:
         wheres.append(("appeal = %s", APPEALS, [Comment.Appeal.OPEN]))
+    return wheres
+
+
+def queue_counts(request, cap):
+    """
+    The queue's counts for its two filters, in one query per request: each
+    status, REPORTED and APPEALS, and ("held", rule) for the pending comments
+    held by each rule (from the partial index of held comments), none counted
+    past cap + 1.
+    """
+    if not hasattr(request, "_queue_counts"):
+        pending = Comment.Status.PENDING
+        wheres = [
+            *_status_wheres(reported=True, appeals=True),
+            *(
+                ("status = %s AND held_rule = %s", f"held:{rule}", [pending, rule])
+                for rule in Comment.HeldRule.values
+                if rule
+            ),
+        ]
+        request._queue_counts = _capped_counts(wheres, cap)
+    return request._queue_counts
+
+
+def _capped_counts(wheres, cap):
+    """{name: count} for each (condition, name, parameters), none past cap + 1."""
+    table = Comment._meta.db_table
+    limit = int(cap) + 1
     parts = " UNION ALL ".join(
         f"SELECT %s, COUNT(*) FROM (SELECT 1 FROM {table} WHERE {where} "
         f"LIMIT {limit}) AS s{n}"
@@ -110,6 +140,16 @@ def capped_status_counts(cap, *, reported=False, appeals=False):
     with connection.cursor() as cursor:
         cursor.execute(parts, params)
         return dict(cursor.fetchall())
+
+
+def capped_label(label, count, cap):
+    """ "Pending (12)", or "Pending (more than 10000)" past the cap."""
+    if count > cap:
+        return gettext("%(status)s (more than %(count)d)") % {
+            "status": label,
+            "count": cap,
+        }
+    return gettext("%(status)s (%(count)d)") % {"status": label, "count": count}
 
 
 DONE_MESSAGES = {

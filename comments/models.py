@@ -391,6 +391,12 @@ class Comment(models.Model):
                 condition=models.Q(reports_open__gt=0),
                 name="comment_reported_idx",
             ),
+            # The queue's "held by a rule" view and its counts.
+            models.Index(
+                fields=["held_rule", "-created_at"],
+                condition=models.Q(status="pending"),
+                name="comment_held_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -509,3 +509,19 @@ def test_the_queue_finds_comments_by_a_word_and_still_by_email_or_address(
     assert found("198.51.100.7") == {wanted.pk}
     assert found("203.0.113.9") == {other.pk}
     assert Comment.objects.count() == 2
+
+
+def test_held_by_a_rule_view_names_the_rules_with_counts(moderator_client):
+    CommentFactory.create_batch(2, held_rule=Comment.HeldRule.LINKS, body="Two links")
+    CommentFactory(held_rule=Comment.HeldRule.WORDS, body="A listed word")
+    CommentFactory(held_rule=Comment.HeldRule.LINKS, approved=True, body="Decided")
+
+    queue = moderator_client.get(QUEUE)
+    links = moderator_client.get(QUEUE, {"held_rule": "links", "status": "all"})
+
+    assertContains(queue, "too many links (2)")
+    assertContains(queue, "a word on the moderation list (1)")
+    assertContains(queue, "?held_rule=links")
+    assertContains(links, "Two links", count=2)
+    assertNotContains(links, "A listed word")
+    assertNotContains(links, "Decided")
