@@ -525,3 +525,17 @@ def test_held_by_a_rule_view_names_the_rules_with_counts(moderator_client):
     assertContains(links, "Two links", count=2)
     assertNotContains(links, "A listed word")
     assertNotContains(links, "Decided")
+
+
+def test_each_row_has_the_selection_checkbox_the_actions_read(moderator_client):
+    comment = CommentFactory(author_name="Ada <b>")
+
+    response = moderator_client.get(QUEUE)
+
+    assertContains(
+        response,
+        f'<input type="checkbox" name="_selected_action" value="{comment.pk}" '
+        'class="action-select" aria-label="Select this object for an action - '
+        f'Ada &lt;b&gt; on {comment.article_id}">',
+        html=True,
+    )
