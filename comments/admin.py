@@ -17,7 +17,6 @@ from django.contrib import admin, messages
 from django.contrib.admin import actions as admin_actions
 from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
-from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Prefetch, prefetch_related_objects
@@ -34,7 +33,7 @@ from articles.cache import ARTICLES
 from articles.models import Article
 from newsroom.admin import EstimatedCountPaginator, HistoryInline, RefreshesPagesMixin
 
-from . import moderation, spam, waves
+from . import moderation, spam, waves, word_search
 from .bans import bans_changed
 from .desk import (
     APPEALS,
@@ -459,11 +458,8 @@ class CommentAdmin(QueueRowsMixin, CommenterHistoryMixin, admin.ModelAdmin):
             and not ADDRESS_PART_RE.search(term)
         ):
             # Whole words of the names and texts, through the full-text index
-            # of migration 0013 (built on this same expression).
-            words = queryset.alias(
-                words=SearchVector("author_name", "body", config="simple")
-            ).filter(words=SearchQuery(term, config="simple"))
-            return words, False
+            # of migration 0013.
+            return word_search.matching(queryset, term), False
         return super().get_search_results(request, queryset, search_term)
 
     def view_on_site(self, obj):

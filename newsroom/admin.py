@@ -26,10 +26,12 @@ class EstimatedCountPaginator(Paginator):
     def count(self):
         queryset = self.object_list
         if connections[queryset.db].vendor == "postgresql":
-            plan = json.loads(queryset.order_by().explain(format="json"))
-            estimate = int(plan[0]["Plan"]["Plan Rows"])
-            if estimate > self.EXACT_UP_TO:
-                return estimate
+            # No plan for a list empty by construction (a filter on no ids).
+            plan = queryset.order_by().explain(format="json")
+            if plan:
+                estimate = int(json.loads(plan)[0]["Plan"]["Plan Rows"])
+                if estimate > self.EXACT_UP_TO:
+                    return estimate
         return super().count
 
 

@@ -1,6 +1,7 @@
 import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
+from django.db import connection
 from django.urls import reverse
 
 from comments import spam
@@ -539,3 +540,58 @@ def test_each_row_has_the_selection_checkbox_the_actions_read(moderator_client):
         f'Ada &lt;b&gt; on {comment.article_id}">',
         html=True,
     )
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the word index is PostgreSQL's"
+)
+
+
+@postgresql_only
+def test_a_rare_word_is_found_through_the_index_newest_first(moderator_client):
+    older = CommentFactory(body="Il ponte di Messina, di nuovo", approved=True)
+    newer = CommentFactory(body="Ancora il ponte sullo stretto")
+    CommentFactory(body="Tutt'altro discorso")
+
+    response = moderator_client.get(QUEUE, {"q": "ponte", "status": "all"})
+    nothing = moderator_client.get(QUEUE, {"q": "zzzassente", "status": "all"})
+    no_word = moderator_client.get(QUEUE, {"q": "!!!", "status": "all"})
+
+    assert [c.pk for c in response.context["cl"].result_list] == [newer.pk, older.pk]
+    assert list(nothing.context["cl"].result_list) == []
+    assert no_word.status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone() == ("on",)
+
+
+@postgresql_only
+def test_a_word_in_more_comments_than_the_probe_takes_is_still_found(
+    moderator_client, monkeypatch
+):
+    from comments import word_search
+
+    monkeypatch.setattr(word_search, "PROBE_LIMIT", 2)
+    comments = CommentFactory.create_batch(4, body="Piove sul raccolto")
+    CommentFactory(body="Sole pieno")
+
+    response = moderator_client.get(QUEUE, {"q": "raccolto", "status": "all"})
+
+    assert {c.pk for c in response.context["cl"].result_list} == {
+        c.pk for c in comments
+    }
+
+
+@postgresql_only
+def test_the_share_of_a_word_comes_from_the_index_statistics():
+    from comments import word_search
+
+    CommentFactory.create_batch(30, body="grazie per l'articolo")
+    CommentFactory.create_batch(30, body="ottima analisi")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE comments_comment")
+
+    assert word_search.rarest_share("grazie") == pytest.approx(0.5, abs=0.1)
+    assert word_search.rarest_share("grazie analisi") == pytest.approx(0.5, abs=0.1)
+    assert word_search.rarest_share("grazie sconosciuta") == 0.0
+    assert word_search.rarest_share("!!!") == 0.0
