@@ -1,3 +1,5 @@
+import html
+
 from django_prose_editor.fields import ProseEditorField
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFill, ResizeToFit
@@ -15,7 +17,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.sanitize import ARTICLE_EDITOR_EXTENSIONS, clean_article_html
+from newsroom.sanitize import (
+    ARTICLE_EDITOR_EXTENSIONS,
+    clean_article_html,
+    strip_html,
+)
 
 from .pictures import responsive_images
 
@@ -432,6 +438,11 @@ def in_review_first():
     )
 
 
+def count_words(body):
+    """The words a reader reads in an article's HTML body."""
+    return len(html.unescape(strip_html(body)).split())
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -543,6 +554,10 @@ class Article(models.Model):
         ),
     )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # The body's words, counted on save: the reading time shown on the page.
+    word_count = models.PositiveIntegerField(
+        _("words"), default=0, db_default=0, editable=False
+    )
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleManager()
@@ -574,6 +589,10 @@ class Article(models.Model):
         if not self.slug:
             self.slug = unique_slug(self, self.title)
         self.body = responsive_images(clean_article_html(self.body), Image.objects)
+        self.word_count = count_words(self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "word_count"}
         if not self._state.adding and kwargs.get("update_fields") is None:
             # Every full save is a new version: a form opened on an older one is
             # stale and its save is refused (optimistic locking, see admin.py).

@@ -11,6 +11,8 @@ from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from articles.models import count_words
+
 from .factories import (
     ArticleFactory,
     AuthorProfileFactory,
@@ -541,3 +543,39 @@ def test_the_lead_picture_loads_first(client):
     article = ArticleFactory(featured_image=ImageFactory())
     response = client.get(article.get_absolute_url())
     assertContains(response, 'loading="eager" fetchpriority="high"')
+
+
+@pytest.mark.django_db
+def test_the_reading_time_is_counted_when_the_body_is_saved(client, english_site):
+    words = " ".join(["parola"] * 450)
+    article = ArticleFactory(body=f"<h2>Titolo</h2><p>{words} &amp; altro</p>")
+
+    assert article.word_count == 453
+    assertContains(client.get(article.get_absolute_url()), "2 minutes read")
+
+    article.body = "<p>Breve.</p>"
+    article.save(update_fields=["body"])
+    article.refresh_from_db()
+
+    assert article.word_count == 1
+    assertContains(client.get(article.get_absolute_url()), "1 minute read")
+
+
+@pytest.mark.django_db
+def test_the_migration_counts_the_words_of_existing_articles():
+    import importlib
+
+    from django.apps import apps
+
+    from articles.models import Article
+
+    migration = importlib.import_module("articles.migrations.0009_word_count")
+    long, short = ArticleFactory(body="<p>" + "a " * 1200 + "</p>"), ArticleFactory()
+    Article.objects.update(word_count=0)
+
+    migration.count_existing(apps, None)
+
+    assert dict(Article.objects.values_list("pk", "word_count")) == {
+        long.pk: 1200,
+        short.pk: count_words(short.body),
+    }

@@ -74,8 +74,7 @@ def archive_months(months=None):
 @register.filter
 def reading_time(article):
     """'4 minutes' to read the body, at 200 words a minute, never less than 1."""
-    words = len(html.unescape(strip_html(article.body)).split())
-    minutes = max(1, round(words / WORDS_PER_MINUTE))
+    minutes = max(1, round(article.word_count / WORDS_PER_MINUTE))
     return ngettext("%(minutes)d minute read", "%(minutes)d minutes read", minutes) % {
         "minutes": minutes
     }

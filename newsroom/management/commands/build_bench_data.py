@@ -29,7 +29,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles.models import Article, AuthorProfile, Category, Tag
+from articles.models import Article, AuthorProfile, Category, Tag, count_words
 from comments.models import Comment, CommentEvent
 
 from ...sanitize import comment_text_to_html
@@ -420,9 +420,11 @@ class Command(BaseCommand):
         """Write n articles, newest last; return the published ones' ids and dates."""
         rng = self.rng
         bodies = make_body_pool(rng)
+        counts = {body: count_words(body) for body in bodies}
         fields = [
             "id", "title", "slug", "standfirst", "body", "author_id", "byline",
             "status", "published_at", "created_at", "updated_at", "comments_open",
+            "word_count",
         ]  # fmt: skip
         articles = Loader(Article, fields)
         # Ten articles a day on the default dataset, a full daily desk's output
@@ -472,11 +474,12 @@ class Command(BaseCommand):
                     chosen.add(rng.choice(tags))
                 links_tag.extend((i, t) for t in chosen)
                 created = (pub or when) - timedelta(hours=3)
+                standfirst = words(rng, 25).capitalize() + "."
+                body = rng.choice(bodies)
                 yield (
-                    i, title, slug, words(rng, 25).capitalize() + ".",
-                    rng.choice(bodies), rng.choice(authors),
+                    i, title, slug, standfirst, body, rng.choice(authors),
                     "Redazione" if rng.random() < 0.1 else "",
-                    status, pub, created, created, True,
+                    status, pub, created, created, True, counts[body],
                 )  # fmt: skip
 
         articles.write(tqdm(rows(), total=n, desc="articles", unit="row"))
