@@ -10,10 +10,9 @@ trash, feature, reply as staff) and the undo of the last one: plain forms, which
 the queue's keyboard script (comment_queue.js) only presses.
 """
 
-import functools
 import ipaddress
 from datetime import timedelta
-from functools import partial
+from functools import lru_cache, partial
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -165,7 +164,7 @@ def url_maker(name):
     return _url_maker(name, get_script_prefix(), translation.get_language())
 
 
-@functools.lru_cache(maxsize=64)
+@lru_cache(maxsize=64)
 def _url_maker(name, prefix, language):
     head, _, tail = reverse(name, args=[SENTINEL_ID]).rpartition(f"/{SENTINEL_ID}/")
     return lambda pk: f"{head}/{pk}/{tail}"

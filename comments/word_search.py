@@ -30,17 +30,17 @@ def matching(queryset, term):
     ).filter(words=SearchQuery(term, config="simple"))
     if rarest_share(term) >= FREQUENT:
         return words
-    with transaction.atomic(), connection.cursor() as cursor:
-        # Only the index is read for the matches (never the whole table); the
-        # settings are put back at once, inside a request's transaction too.
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_indexscan = off")
-        try:
-            probe = words.order_by().values_list("pk", flat=True)
-            found = list(probe[: PROBE_LIMIT + 1])
-        finally:
-            cursor.execute("RESET enable_seqscan")
-            cursor.execute("RESET enable_indexscan")
+    # Only the index is read for the matches, never the whole table. The
+    # settings end with the savepoint if the probe fails, and are put back
+    # when it succeeds (they would last to the end of a request's transaction).
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off"
+            )
+        found = list(words.order_by().values_list("pk", flat=True)[: PROBE_LIMIT + 1])
+        with connection.cursor() as cursor:
+            cursor.execute("RESET enable_seqscan; RESET enable_indexscan")
     if len(found) > PROBE_LIMIT:
         return words
     if not found:

@@ -4,32 +4,21 @@ shows, which was worked out from the body on every view). Existing articles
 are counted here, a thousand at a time.
 """
 
-import html
-
 from django.db import migrations, models
 
-from newsroom.sanitize import strip_html
+from articles.models import count_words
 
 BATCH = 1000
 
 
 def count_existing(apps, schema_editor):
     Article = apps.get_model("articles", "Article")
-    counted = {}  # the same body is counted once
     last = 0
-    while True:
-        batch = list(
-            Article.objects.filter(pk__gt=last).order_by("pk").only("pk", "body")[:BATCH]
-        )
-        if not batch:
-            return
+    while batch := list(
+        Article.objects.filter(pk__gt=last).order_by("pk").only("pk", "body")[:BATCH]
+    ):
         for article in batch:
-            if article.body not in counted:
-                text = html.unescape(strip_html(article.body))
-                counted[article.body] = len(text.split())
-            article.word_count = counted[article.body]
-        if len(counted) > 10 * BATCH:
-            counted.clear()
+            article.word_count = count_words(article.body)
         Article.objects.bulk_update(batch, ["word_count"])
         last = batch[-1].pk
 
