@@ -14,6 +14,7 @@ from django.contrib.postgres.search import (
 from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -350,8 +351,8 @@ class ArticleQuerySet(models.QuerySet):
         one of its tags (any of its sections' articles when it has no tag),
         newest first: one query, whatever the size of the site.
         """
-        category_ids = [c.pk for c in article.categories.all()]
-        tag_ids = [t.pk for t in article.tags.all()]
+        category_ids = [c.pk for c in article.category_list]
+        tag_ids = [t.pk for t in article.tag_list]
         if not category_ids:
             return self.none()
         in_sections = Article.categories.through.objects.filter(
@@ -650,6 +651,20 @@ class Article(models.Model):
             and self.published_at
             and self.revised_at > self.published_at
         )
+
+    @cached_property
+    def category_list(self):
+        """
+        The article's sections, read once when first asked for (from a prefetch
+        when there is one): an article page put together from kept fragments
+        reads them not at all.
+        """
+        return list(self.categories.all())
+
+    @cached_property
+    def tag_list(self):
+        """The article's tags, read once when first asked for (see category_list)."""
+        return list(self.tags.all())
 
     @property
     def byline_name(self):

@@ -89,10 +89,10 @@ def news_article(request, article, corrections=()):
     if article.published_at:
         data["datePublished"] = moment(article.published_at)
         data["dateModified"] = moment(article.modified_at())
-    sections = [c.name for c in article.categories.all()]
+    sections = [c.name for c in article.category_list]
     if sections:
         data["articleSection"] = sections
-    keywords = [t.name for t in article.tags.all()]
+    keywords = [t.name for t in article.tag_list]
     if keywords:
         data["keywords"] = keywords
     if corrections:
@@ -109,7 +109,7 @@ def news_article(request, article, corrections=()):
 
 def breadcrumbs(request, article, categories):
     """Home, the article's first section with its parents, the article."""
-    first = next(iter(article.categories.all()), None)
+    first = next(iter(article.category_list), None)
     trail = [(settings.SITE_NAME, reverse("articles:index"))]
     if first is not None:
         trail += [

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
@@ -118,29 +118,38 @@ def article_context(request, article):
     """
     What an article page shows besides the article: its corrections, related
     articles, every section (the navigation and the breadcrumbs share them) and
-    the structured data for search engines. Two queries whatever the site's
-    size (the sections, which the navigation then does not read again, and the
-    related articles), a third for an article with corrections.
+    the structured data for search engines. Each is read when the page first
+    shows it, so a page put together from kept fragments reads none: at most
+    two queries whatever the site's size (the sections, which the navigation
+    then does not read again, and the related articles), a third for an article
+    with corrections.
     """
-    categories = list(Category.objects.all())
-    by_pk = {c.pk: c for c in categories}
+    categories = SimpleLazyObject(lambda: list(Category.objects.all()))
     # Most articles have none: the article's query says so (with_corrections),
     # and only an article with corrections reads them.
     has_corrections = getattr(article, "has_corrections", True)
-    corrections = list(article.corrections.all()) if has_corrections else []
-    related = list(
-        Article.objects.published()
-        .related_to(article)
-        .only("title", "slug", "published_at", "created_at")
+    corrections = SimpleLazyObject(
+        lambda: list(article.corrections.all()) if has_corrections else []
+    )
+    related = SimpleLazyObject(
+        lambda: list(
+            Article.objects.published()
+            .related_to(article)
+            .only("title", "slug", "published_at", "created_at")
+        )
     )
     return {
         "all_categories": categories,
         "corrections": corrections,
         "related_articles": related,
-        "structured_data": [
-            structured_data.news_article(request, article, corrections),
-            structured_data.breadcrumbs(request, article, by_pk),
-        ],
+        "structured_data": SimpleLazyObject(
+            lambda: [
+                structured_data.news_article(request, article, corrections),
+                structured_data.breadcrumbs(
+                    request, article, {c.pk: c for c in categories}
+                ),
+            ]
+        ),
     }
 
 
@@ -198,7 +207,6 @@ class ArticleDateDetailView(DateDetailView):
             Article.objects.readable_by(self.request.user)
             .with_corrections()
             .select_related("author__profile", "featured_image")
-            .prefetch_related("categories", "tags")
         )
 
     def get_allow_future(self):

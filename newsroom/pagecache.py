@@ -39,6 +39,15 @@ must be new on every response (the comment form's signed "shown at" time) go
 through ``per_request``: a placeholder in the stored page, filled in by the app
 on the way out, also for a proxy (which then keeps them for its own s-maxage
 at most).
+
+Parts of a page that are the same for every reader (the comment thread and
+form, the article itself, the navigation, the sidebar, the footer) are kept
+too, with ``fragment``: a page that is not in the cache (its comments changed,
+it was never asked for, the page cache is off) is put together from the parts
+that did not change. A part is kept under the same names as the page: those of
+its view and those declared while it was rendered; a change to any of them, or
+FRAGMENT_CACHE_SECONDS, ends it. A personal page (a session, the reader's own
+pending comment) is rendered whole, reusing none.
 """
 
 import hashlib
@@ -65,6 +74,7 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.module_loading import import_string
+from django.utils.safestring import mark_safe
 
 from .csrf import is_signed_in
 from .middleware import ENTRY_PATHS
@@ -145,6 +155,10 @@ def _seconds():
     return settings.PAGE_CACHE_SECONDS
 
 
+def _fragment_seconds():
+    return settings.FRAGMENT_CACHE_SECONDS
+
+
 # What views and templates declare ------------------------------------------------
 
 
@@ -162,6 +176,23 @@ class PageState:
     # when the page is stored.
     expiries: list = field(default_factory=list)
     # Per-request values: (placeholder, dotted path of the function, its args).
+    fills: list = field(default_factory=list)
+    # The names the view depends on (cached_page), which every fragment of the
+    # page depends on too.
+    page_names: tuple = ()
+    # The fragments being rendered, innermost last: what the page declares
+    # meanwhile is kept with each of them.
+    recorders: list = field(default_factory=list)
+
+
+@dataclass
+class _Recorder:
+    """What a fragment declared while it was rendered, to declare again on reuse."""
+
+    stamps: dict = field(default_factory=dict)
+    complete: bool = True  # every stamp could be read
+    personal_cookies: set = field(default_factory=set)
+    expires_at: object = None
     fills: list = field(default_factory=list)
 
 
@@ -182,11 +213,18 @@ def cached_page(view, *, depends_on=(), expires=None, params=()):
         state = getattr(request, "page_cache", None)
         if state is not None:
             state.enabled = True
+            state.page_names = tuple(depends_on)
             if depends_on and state.storing:
                 _add_stamps(state, depends_on)
             if expires is not None:
                 state.expiries.append(expires)
-        return view(request, *args, **kwargs)
+        try:
+            return view(request, *args, **kwargs)
+        except Exception:
+            if state is not None:
+                # The error page (a 404 at any address) keeps no fragment.
+                state.enabled = False
+            raise
 
     wrapper.page_params = frozenset(params)
     return wrapper
@@ -199,8 +237,15 @@ def depends_on(request, *names):
     Call it before the data is read, so a change committed meanwhile is seen.
     """
     state = getattr(request, "page_cache", None)
-    if state is not None and state.enabled and state.storing:
+    if state is None or not state.enabled:
+        return
+    if state.storing:
         _add_stamps(state, names)
+    if state.recorders:
+        stamps = _read_stamps(names)
+        for recorder in state.recorders:
+            recorder.stamps |= stamps
+            recorder.complete &= len(stamps) == len(set(names))
 
 
 def personal_cookies(request, *names):
@@ -212,6 +257,8 @@ def personal_cookies(request, *names):
     if state is None:
         return
     state.personal_cookies.update(names)
+    for recorder in state.recorders:
+        recorder.personal_cookies.update(names)
     if any(request.COOKIES.get(name) for name in names):
         state.personal = True
         state.storing = False
@@ -222,6 +269,8 @@ def expires_by(request, when):
     state = getattr(request, "page_cache", None)
     if state is not None and when is not None:
         state.expires_at = min(filter(None, [state.expires_at, when]))
+        for recorder in state.recorders:
+            recorder.expires_at = min(filter(None, [recorder.expires_at, when]))
 
 
 def per_request(request, fill, *args):
@@ -234,10 +283,19 @@ def per_request(request, fill, *args):
     state = getattr(request, "page_cache", None)
     if state is None or not state.enabled:
         return fill(*args)
-    placeholder = PER_REQUEST_PLACEHOLDER.format(len(state.fills))
     path = f"{fill.__module__}.{fill.__qualname__}"
-    state.fills.append((placeholder, path, list(args)))
+    # Named after what it is filled with, so that a fragment kept with its
+    # placeholders can be reused in any page: the same value, the same name.
+    digest = hashlib.sha256(repr((path, list(args))).encode()).hexdigest()[:16]
+    placeholder = PER_REQUEST_PLACEHOLDER.format(digest)
+    _add_fill(state, (placeholder, path, list(args)))
     return placeholder
+
+
+def _add_fill(state, fill):
+    for fills in (state.fills, *(r.fills for r in state.recorders)):
+        if fill not in fills:
+            fills.append(fill)
 
 
 def is_per_request(value):
@@ -462,6 +520,7 @@ KNOWN_PAGES = 20_000
 
 
 def _lookup(key, request):
+    """The entry (a page or a fragment) kept under ``key``, if still fresh."""
     known = _known_stamp_keys.get(key, ())
     found = cache.get_many([key, *known])
     entry = found.pop(key, None)
@@ -469,6 +528,7 @@ def _lookup(key, request):
         return None
     if any(request.COOKIES.get(name) for name in entry["personal_cookies"]):
         request.page_cache.personal = True
+        request.page_cache.storing = False
         return None
     stamps = entry["stamps"]
     if tuple(stamps) != known:
@@ -552,3 +612,89 @@ def remember(name, label, compute):
     if timeout >= 1:
         cache.set(key, value or "", math.floor(timeout))
     return value
+
+
+# Fragments --------------------------------------------------------------------
+
+
+def fragment(request, label, vary, render):
+    """
+    ``render()``, the HTML of a part of a reader's page that is the same for
+    every reader who gets it (``label`` with the values in ``vary``, in the
+    current language), kept in the cache and reused by every page that shows it
+    until one of its names changes. The names are those of the page's view and
+    those declared while it was rendered (``depends_on``); the rest it declared
+    (personal cookies, an expiry, per-request values) is declared again each
+    time it is reused, so the page around it is cached just the same.
+
+    A part that a page renders only for one reader (a session, a personal
+    cookie, the CSP nonce) is never kept.
+    """
+    state = getattr(request, "page_cache", None)
+    if state is None or not state.enabled or state.personal:
+        return render()
+    if not _fragment_seconds():
+        return render()
+    key = _fragment_key(request, label, vary)
+    entry = _lookup(key, request)
+    if entry is not None:
+        _reuse(request, entry)
+        return mark_safe(entry["content"])
+    if state.personal:
+        return render()
+    recorder = _Recorder()
+    # Read before the part's data, so that a change committed meanwhile leaves
+    # the part stale instead of fresh.
+    recorder.stamps = _read_stamps(state.page_names)
+    recorder.complete = len(recorder.stamps) == len(set(state.page_names))
+    state.recorders.append(recorder)
+    try:
+        html = render()
+    finally:
+        state.recorders.remove(recorder)
+    if not state.personal and recorder.complete and not get_nonce(request):
+        _keep_fragment(key, html, recorder)
+    return html
+
+
+def _fragment_key(request, label, vary):
+    parts = [
+        request.META.get("HTTP_HOST", ""),
+        translation.get_language() or "",
+        str(label),
+        *map(str, vary),
+    ]
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    return f"fragment:{digest}"
+
+
+def _keep_fragment(key, html, recorder):
+    timeout = _fragment_seconds()
+    if recorder.expires_at is not None:
+        timeout = min(timeout, (recorder.expires_at - timezone.now()).total_seconds())
+    if timeout < 1:
+        return
+    entry = {
+        "content": str(html),
+        "stamps": recorder.stamps,
+        "personal_cookies": sorted(recorder.personal_cookies),
+        "expires_at": recorder.expires_at,
+        "fills": recorder.fills,
+    }
+    cache.set(key, entry, math.floor(timeout))
+    _remember_stamp_keys(key, tuple(recorder.stamps))
+
+
+def _reuse(request, entry):
+    """Declare again what a kept fragment declared when it was rendered."""
+    state = request.page_cache
+    if state.storing:
+        state.stamps |= entry["stamps"]
+    state.personal_cookies.update(entry["personal_cookies"])
+    for recorder in state.recorders:
+        # A fragment inside another: the outer one depends on it too.
+        recorder.stamps |= entry["stamps"]
+        recorder.personal_cookies.update(entry["personal_cookies"])
+    expires_by(request, entry["expires_at"])
+    for fill in entry["fills"]:
+        _add_fill(state, fill)

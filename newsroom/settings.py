@@ -159,6 +159,11 @@ else:
 # On by default only with Redis: local memory is per process, and a change made
 # through one process would not reach the pages cached by another.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", 600 if REDIS_URL else 0)
+# Parts shared by many pages (the comment thread and form, the article, the
+# navigation, the sidebar, the footer) kept in the cache, in seconds; 0 turns it
+# off. A page that is not in the page cache is put together from them. On by
+# default only with Redis, for the same reason.
+FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", 600 if REDIS_URL else 0)
 
 # Background tasks: in-process by default, a database queue in production
 

@@ -43,19 +43,28 @@ def _current_site(settings):
 def _empty_caches(settings):
     """
     Every test starts with empty caches (rendered pages, imagekit's files) and
-    the server-side page cache off; tests of caching turn it on with page_cache.
+    the server-side page cache off, its fragments too; tests of caching turn
+    them on with page_cache (or fragments alone with fragment_cache).
     """
     from django.core.cache import caches
 
     for cache in caches.all():
         cache.clear()
     settings.PAGE_CACHE_SECONDS = 0
+    settings.FRAGMENT_CACHE_SECONDS = 0
 
 
 @pytest.fixture
 def page_cache(settings):
-    """The server-side page cache on, as in production with Redis."""
+    """The server-side page cache on, its fragments too, as in production."""
     settings.PAGE_CACHE_SECONDS = 600
+    settings.FRAGMENT_CACHE_SECONDS = 600
+
+
+@pytest.fixture
+def fragment_cache(settings):
+    """The fragments shared by pages kept, with the page cache itself off."""
+    settings.FRAGMENT_CACHE_SECONDS = 600
 
 
 @pytest.fixture(autouse=True)

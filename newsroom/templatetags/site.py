@@ -6,9 +6,39 @@ from django.urls import translate_url
 from django.utils import timezone
 from django.utils.translation import get_language, get_language_info
 
-from .. import pages
+from .. import pagecache, pages
 
 register = template.Library()
+
+
+@register.tag
+def fragment(parser, token):
+    """
+    ``{% fragment "label" value ... %}…{% endfragment %}``: a part of a reader's
+    page that is the same for everyone who gets it with these values, rendered
+    once and reused until the page's data changes (``pagecache.fragment``).
+    Nothing inside may set a variable that the rest of the page reads.
+    """
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError(
+            "'fragment' takes a label and optionally the values it varies with."
+        )
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(nodelist, [parser.compile_filter(bit) for bit in bits[1:]])
+
+
+class FragmentNode(template.Node):
+    def __init__(self, nodelist, values):
+        self.nodelist = nodelist
+        self.values = values
+
+    def render(self, context):
+        label, *vary = (value.resolve(context) for value in self.values)
+        return pagecache.fragment(
+            context.get("request"), label, vary, lambda: self.nodelist.render(context)
+        )
 
 
 @register.filter
