@@ -142,13 +142,25 @@ def _read_stamps(names):
     return found
 
 
-def _add_stamps(state, names):
-    stamps = _read_stamps(names)
-    if len(stamps) < len(set(names)):
-        # A page stored without one of its stamps could never go stale: it
-        # is not stored (the cache came back while the page was rendered).
-        state.storing = False
-    state.stamps |= stamps
+def _add_stamps(holders, names, stamps=None):
+    """
+    The current generations of ``names`` (read unless given), added to each of
+    ``holders``: the page being stored, the fragments being rendered.
+    """
+    if stamps is None:
+        stamps = _read_stamps(names)
+    for holder in holders:
+        if len(stamps) < len(set(names)):
+            # Stored without one of its stamps, it could never go stale: it is
+            # not stored (the cache came back while it was rendered).
+            holder.storing = False
+        holder.stamps |= stamps
+    return stamps
+
+
+def _stamp_holders(state):
+    """What keeps the stamps of the data being read: the page, its fragments."""
+    return [state, *state.recorders] if state.storing else state.recorders
 
 
 def _seconds():
@@ -178,8 +190,9 @@ class PageState:
     # Per-request values: (placeholder, dotted path of the function, its args).
     fills: list = field(default_factory=list)
     # The names the view depends on (cached_page), which every fragment of the
-    # page depends on too.
+    # page depends on too, and their stamps once read.
     page_names: tuple = ()
+    page_stamps: dict = None
     # The fragments being rendered, innermost last: what the page declares
     # meanwhile is kept with each of them.
     recorders: list = field(default_factory=list)
@@ -190,7 +203,7 @@ class _Recorder:
     """What a fragment declared while it was rendered, to declare again on reuse."""
 
     stamps: dict = field(default_factory=dict)
-    complete: bool = True  # every stamp could be read
+    storing: bool = True  # every stamp could be read
     personal_cookies: set = field(default_factory=set)
     expires_at: object = None
     fills: list = field(default_factory=list)
@@ -215,7 +228,7 @@ def cached_page(view, *, depends_on=(), expires=None, params=()):
             state.enabled = True
             state.page_names = tuple(depends_on)
             if depends_on and state.storing:
-                _add_stamps(state, depends_on)
+                state.page_stamps = _add_stamps([state], depends_on)
             if expires is not None:
                 state.expiries.append(expires)
         try:
@@ -239,13 +252,9 @@ def depends_on(request, *names):
     state = getattr(request, "page_cache", None)
     if state is None or not state.enabled:
         return
-    if state.storing:
-        _add_stamps(state, names)
-    if state.recorders:
-        stamps = _read_stamps(names)
-        for recorder in state.recorders:
-            recorder.stamps |= stamps
-            recorder.complete &= len(stamps) == len(set(names))
+    holders = _stamp_holders(state)
+    if holders:
+        _add_stamps(holders, names)
 
 
 def personal_cookies(request, *names):
@@ -268,9 +277,8 @@ def expires_by(request, when):
     """The page changes by itself at ``when`` (comments close): cache it until then."""
     state = getattr(request, "page_cache", None)
     if state is not None and when is not None:
-        state.expires_at = min(filter(None, [state.expires_at, when]))
-        for recorder in state.recorders:
-            recorder.expires_at = min(filter(None, [recorder.expires_at, when]))
+        for holder in (state, *state.recorders):
+            holder.expires_at = min(filter(None, [holder.expires_at, when]))
 
 
 def per_request(request, fill, *args):
@@ -635,31 +643,36 @@ def fragment(request, label, vary, render):
         return render()
     if not _fragment_seconds():
         return render()
-    key = _fragment_key(request, label, vary)
+    try:
+        key = _fragment_key(request, label, vary)
+    except DisallowedHost:
+        return render()
     entry = _lookup(key, request)
     if entry is not None:
         _reuse(request, entry)
         return mark_safe(entry["content"])
-    if state.personal:
+    if state.personal:  # the lookup found one of the part's personal cookies
         return render()
+    if state.page_stamps is None:
+        # Read once per page, before any part's data, so that a change
+        # committed meanwhile leaves the parts stale instead of fresh.
+        state.page_stamps = _read_stamps(state.page_names)
     recorder = _Recorder()
-    # Read before the part's data, so that a change committed meanwhile leaves
-    # the part stale instead of fresh.
-    recorder.stamps = _read_stamps(state.page_names)
-    recorder.complete = len(recorder.stamps) == len(set(state.page_names))
+    _add_stamps([recorder], state.page_names, state.page_stamps)
     state.recorders.append(recorder)
     try:
         html = render()
     finally:
         state.recorders.remove(recorder)
-    if not state.personal and recorder.complete and not get_nonce(request):
+    if not state.personal and recorder.storing and not get_nonce(request):
         _keep_fragment(key, html, recorder)
     return html
 
 
 def _fragment_key(request, label, vary):
     parts = [
-        request.META.get("HTTP_HOST", ""),
+        # A part may hold whole addresses (share links, structured data).
+        request.build_absolute_uri("/"),
         translation.get_language() or "",
         str(label),
         *map(str, vary),
@@ -688,13 +701,10 @@ def _keep_fragment(key, html, recorder):
 def _reuse(request, entry):
     """Declare again what a kept fragment declared when it was rendered."""
     state = request.page_cache
-    if state.storing:
-        state.stamps |= entry["stamps"]
-    state.personal_cookies.update(entry["personal_cookies"])
-    for recorder in state.recorders:
-        # A fragment inside another: the outer one depends on it too.
-        recorder.stamps |= entry["stamps"]
-        recorder.personal_cookies.update(entry["personal_cookies"])
+    # The page, and a fragment this one is inside, depend on its data too.
+    for holder in _stamp_holders(state):
+        holder.stamps |= entry["stamps"]
+    personal_cookies(request, *entry["personal_cookies"])
     expires_by(request, entry["expires_at"])
     for fill in entry["fills"]:
         _add_fill(state, fill)

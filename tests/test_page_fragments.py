@@ -21,6 +21,7 @@ from articles.cache import articles_changed
 from comments import moderation
 from comments.forms import ISSUED_SALT
 from comments.models import Comment
+from newsroom.pagecache import CSRF_PLACEHOLDER
 
 from .factories import (
     ArticleFactory,
@@ -190,6 +191,39 @@ def test_signed_in_readers_get_their_own_page(client, article, journalist):
 
     assert "csrfmiddlewaretoken" in response.content.decode()
     assert "private" in response["Cache-Control"]
+
+
+def test_a_signed_in_readers_comment_form_carries_their_token(
+    client, article, journalist
+):
+    """The comment form of a signed-in reader holds the token of their cookie."""
+    Client().get(article.get_absolute_url())
+    client.force_login(journalist)
+
+    page = client.get(article.get_absolute_url()).content.decode()
+
+    form = re.search(r'<form class="comment-form".*?</form>', page, re.S).group()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+    assert token is not None
+    assert token.group(1) != CSRF_PLACEHOLDER
+
+
+def test_each_site_address_has_its_own_parts(article, settings):
+    """
+    Parts with whole addresses (share links, structured data) follow the
+    address the page was asked at: its scheme and its host.
+    """
+    settings.ALLOWED_HOSTS = ["testserver", "news.example.org"]
+    url = article.get_absolute_url()
+    Client().get(url)
+
+    secure = Client().get(url, secure=True)
+    other = Client().get(url, HTTP_HOST="news.example.org")
+
+    assertContains(secure, f"https://testserver{url}")
+    assertNotContains(secure, "http://testserver/")
+    assertContains(other, f"http://news.example.org{url}")
+    assertNotContains(other, "http://testserver/")
 
 
 def test_reply_and_comment_pages_are_kept_apart(article):
